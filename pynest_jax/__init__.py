@@ -1,0 +1,137 @@
+"""pynest_jax: PyNEST's API on a JAX engine.
+
+``import pynest_jax as nest`` gives a NEST 3.x script the functions, kernel
+attributes (``nest.resolution``, ``nest.rng_seed``, ...), error classes and
+plotting helpers it expects.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+import types
+import warnings
+from typing import Any
+
+import jax
+
+jax.config.update("jax_enable_x64", True)
+
+from . import devices as _devices  # noqa: E402,F401  (registers models)
+from . import math, random  # noqa: E402
+from .api import *  # noqa: E402,F403
+from .api import GetKernelStatus, SetKernelStatus  # noqa: E402
+from .errors import NESTError, NESTErrors  # noqa: E402
+from .kernel import KERNEL  # noqa: E402
+from .nodecollection import NodeCollection, SynapseCollection  # noqa: E402
+from .parameters import CreateParameter, Parameter  # noqa: E402
+from .registry import load_models as _load_models  # noqa: E402
+
+_load_models()
+KERNEL.reset()
+
+__version__ = "0.1.0"
+NEST_VERSION = "3.10.0"
+
+
+class VerbosityLevel(enum.IntEnum):
+    """NEST's message levels (``nest.verbosity = nest.VerbosityLevel.WARNING``)."""
+
+    ALL = 0
+    DEBUG = 5
+    STATUS = 7
+    INFO = 10
+    DEPRECATED = 18
+    WARNING = 20
+    ERROR = 30
+    FATAL = 40
+    QUIET = 100
+
+
+_OLD_LEVELS = {f"M_{lvl.name}": lvl for lvl in VerbosityLevel}
+
+
+def set_verbosity(level: Any) -> None:
+    """NEST 2 spelling of ``nest.verbosity = ...``; accepts ``"M_ERROR"`` and levels."""
+    KERNEL.verbosity = _level(level)
+
+
+def get_verbosity() -> VerbosityLevel:
+    return KERNEL.verbosity if KERNEL.verbosity is not None else VerbosityLevel.INFO
+
+
+def _level(level: Any) -> VerbosityLevel:
+    if isinstance(level, str):
+        if level not in _OLD_LEVELS:
+            raise NESTErrors.BadParameter(f"Unknown verbosity level {level}")
+        return _OLD_LEVELS[level]
+    return VerbosityLevel(int(level))
+
+
+def version() -> str:
+    return f"NEST {NEST_VERSION} (pynest_jax {__version__})"
+
+
+def help(obj: Any = None) -> None:  # noqa: A001
+    print("pynest_jax: a JAX implementation of PyNEST. See the README.")
+
+
+def GetLocalNodeCollection(nc: NodeCollection) -> NodeCollection:
+    return nc
+
+
+def NumProcesses() -> int:
+    return 1
+
+
+def Rank() -> int:
+    return 0
+
+
+def PrintNodes() -> None:
+    print(NodeCollection(list(range(1, KERNEL.network_size + 1))))
+
+
+def Models(mtype: str = "all", sel: str | None = None) -> tuple[str, ...]:
+    names = []
+    if mtype in ("all", "nodes"):
+        names += list(KERNEL.node_models)
+    if mtype in ("all", "synapses"):
+        names += list(KERNEL.synapse_models)
+    if sel is not None:
+        names = [n for n in names if sel in n]
+    return tuple(sorted(names))
+
+
+def ConnectionRules() -> tuple[str, ...]:
+    return tuple(GetKernelStatus("connection_rules"))
+
+
+def raise_deprecated(name: str) -> None:
+    warnings.warn(f"{name} is deprecated in NEST 3.", DeprecationWarning, stacklevel=3)
+
+
+class _NestModule(types.ModuleType):
+    """Kernel properties as module attributes, as PyNEST 3 has them."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "verbosity":
+            return get_verbosity()
+        if name.startswith("__"):
+            raise AttributeError(name)
+        status = GetKernelStatus()
+        if name in status:
+            return status[name]
+        raise AttributeError(f"module 'nest' has no attribute '{name}'")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "verbosity":
+            set_verbosity(value)
+            return
+        if name in GetKernelStatus() and not name.startswith("_"):
+            SetKernelStatus({name: value})
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _NestModule

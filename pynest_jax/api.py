@@ -1,0 +1,596 @@
+"""PyNEST's high-level functions, with NEST's names, arguments and errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import saiunit as u
+
+from . import units
+from .connection_rules import connect_pairs
+from .engine import Engine
+from .errors import NESTErrors
+from .kernel import KERNEL, ConnBlock
+from .models.base import ModelEntry
+from .nodecollection import NodeCollection, SynapseCollection
+from .parameters import Parameter
+from .synapses.base import SynapseEntry
+from .timeconv import is_multiple_of_resolution, ms_to_tics, steps_to_ms, tics_per_step
+
+__all__ = [
+    "Cleanup",
+    "Connect",
+    "CopyModel",
+    "Create",
+    "GetConnections",
+    "GetDefaults",
+    "GetKernelStatus",
+    "GetStatus",
+    "Install",
+    "Prepare",
+    "ResetKernel",
+    "Run",
+    "RunManager",
+    "SetDefaults",
+    "SetKernelStatus",
+    "SetStatus",
+    "Simulate",
+]
+
+
+# ---------------------------------------------------------------------- nodes
+def Create(model: str, n: int = 1, params: Any = None, positions: Any = None) -> NodeCollection:
+    """Create ``n`` nodes of ``model``; ``params`` is a dict (values scalar, per node or
+    ``nest.random`` parameters) or a list of one dict per node."""
+    if positions is not None:
+        raise NESTErrors.NotImplemented("Spatially distributed nodes are not supported by pynest_jax yet.")
+    gids = KERNEL.create(model, n, params)
+    return NodeCollection(gids)
+
+
+def SetStatus(nodes: NodeCollection | SynapseCollection, params: Any, val: Any = None) -> None:
+    """Deprecated NEST 2 style ``SetStatus``; same as ``nodes.set(...)``."""
+    if isinstance(params, str):
+        params = {params: val}
+    if isinstance(nodes, SynapseCollection):
+        nodes.set(params)
+        return
+    _check_nc(nodes)
+    if isinstance(params, list | tuple):
+        nodes.set(list(params))
+    else:
+        nodes.set(params)
+
+
+def GetStatus(nodes: NodeCollection | SynapseCollection, keys: Any = None, output: str = "") -> Any:
+    """Deprecated NEST 2 style ``GetStatus``: a tuple with one entry per node."""
+    if isinstance(nodes, SynapseCollection):
+        if keys is None:
+            return tuple(c.get() for c in nodes)
+        if isinstance(keys, str):
+            return tuple(c.get(keys) for c in nodes)
+        return tuple(tuple(c.get(k) for k in keys) for c in nodes)
+    _check_nc(nodes)
+    result = []
+    for node in nodes:
+        d = node.get()
+        if keys is None:
+            result.append(d)
+        elif isinstance(keys, str):
+            if keys not in d:
+                raise KeyError(keys)
+            result.append(d[keys])
+        else:
+            for k in keys:
+                if k not in d:
+                    raise KeyError(k)
+            result.append(tuple(d[k] for k in keys))
+    return tuple(result)
+
+
+def _check_nc(nodes: Any) -> None:
+    if not isinstance(nodes, NodeCollection):
+        raise TypeError("nodes must be a NodeCollection")
+
+
+# --------------------------------------------------------------------- models
+def _any_model(name: str) -> ModelEntry | SynapseEntry:
+    if name in KERNEL.node_models:
+        return KERNEL.node_models[name]
+    if name in KERNEL.synapse_models:
+        return KERNEL.synapse_models[name]
+    raise NESTErrors.UnknownModelName(f"{name} is not a known model name.")
+
+
+def CopyModel(existing: str, new: str, params: Mapping[str, Any] | None = None) -> None:
+    """Copy a node or synapse model under a new name, with changed defaults."""
+    entry = _any_model(existing)
+    if new in KERNEL.node_models or new in KERNEL.synapse_models:
+        raise NESTErrors.NewModelNameExists(
+            f"Model {new} is the name of an existing model and cannot be re-used."
+        )
+    if isinstance(entry, ModelEntry):
+        copy = ModelEntry(new, entry.cls, dict(entry.defaults))
+        KERNEL.node_models[new] = copy
+    else:
+        copy = SynapseEntry(new, entry.cls, dict(entry.defaults))
+        KERNEL.synapse_models[new] = copy
+    if params:
+        try:
+            SetDefaults(new, params)
+        except Exception:
+            (KERNEL.node_models if isinstance(copy, ModelEntry) else KERNEL.synapse_models).pop(new)
+            raise
+
+
+def SetDefaults(model: str, params: Any, val: Any = None) -> None:
+    """Change the defaults of a model for nodes or synapses created later."""
+    if isinstance(params, str):
+        params = {params: val}
+    entry = _any_model(model)
+    if isinstance(entry, ModelEntry):
+        cls = entry.cls
+        unknown = [k for k in params if k not in cls.params and (k not in cls.state or cls.state[k].hidden)]
+        if unknown:
+            raise NESTErrors.UnaccessedDictionaryEntry(
+                f"Unaccessed elements in params, in function SetDefaults:  {' '.join(unknown)}"
+            )
+        trial = dict(entry.defaults)
+        from .kernel import _convert
+
+        for k, v in params.items():
+            prop = cls.params.get(k) or cls.state[k]
+            conv = _convert(prop, k, v, 1, KERNEL.rng)
+            trial[k] = conv[0] if isinstance(conv, np.ndarray) and conv.dtype == object else (
+                conv.item() if isinstance(conv, np.ndarray) and conv.ndim == 0 else conv
+            )
+        p, _ = KERNEL.model_defaults(ModelEntry(model, cls, trial))
+        arrs = {k: np.asarray([v] if not isinstance(v, list | np.ndarray) else [None]) for k, v in p.items()}
+        for k, v in p.items():
+            if isinstance(v, list | np.ndarray):
+                arrs[k] = np.empty(1, dtype=object)
+                arrs[k][0] = v
+        msg = cls.check(arrs)
+        if msg:
+            raise NESTErrors.BadProperty(f"Setting status of model '{model}': {msg}")
+        entry.defaults = trial
+    else:
+        props = {**entry.cls.params, **entry.cls.common}
+        unknown = [k for k in params if k not in props and k not in ("synapse_model",)]
+        if unknown:
+            raise NESTErrors.UnaccessedDictionaryEntry(
+                f"Unaccessed elements in synapse defaults, in function SetDefaults:  {' '.join(unknown)}"
+            )
+        new = dict(entry.defaults)
+        for k, v in params.items():
+            v = units.to_nest(v, props[k].unit, k) if k != "weight" else _weight_value(v)
+            if k == "delay":
+                _delay_steps_checked(np.array([float(v)]), KERNEL.h)
+            new[k] = float(v) if props[k].dtype is float else v
+        if "weight" in entry.cls.common and "weight" in params and _model_in_use(model):
+            raise NESTErrors.BadProperty("Common properties cannot be changed after connections exist.")
+        entry.defaults = new
+        KERNEL.invalidate()
+
+
+def _model_in_use(model: str) -> bool:
+    return any(b.syn_model == model for b in KERNEL.connections)
+
+
+def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
+    """Defaults of a node or synapse model, with NEST's keys."""
+    entry = _any_model(model)
+    if isinstance(entry, ModelEntry):
+        cls = entry.cls
+        p, s = KERNEL.model_defaults(entry)
+        from .kernel import _py
+
+        d = {k: _py(v, cls.params[k]) for k, v in p.items()}
+        d.update({k: _py(v, cls.state[k]) for k, v in s.items() if not cls.state[k].hidden})
+        d.update(cls.extra_status)
+        d.update(
+            {
+                "element_type": cls.element_type,
+                "model": model,
+                "global_id": 0,
+                "frozen": False,
+                "local": True,
+                "thread": -1,
+                "vp": -1,
+                "thread_local_id": -1,
+                "type_id": cls.name,
+                "model_id": list(KERNEL.node_models).index(model),
+            }
+        )
+        if cls.recordables:
+            arrs = {k: np.asarray([v], dtype=object) for k, v in p.items()}
+            d["recordables"] = list(cls.recordables_of(arrs, 0))
+        if cls.receptor_types:
+            d["receptor_types"] = dict(cls.receptor_types)
+        if cls.kind == "recorder":
+            d["events"] = {"senders": np.array([], dtype=np.int64), "times": np.array([], dtype=float)}
+            d["n_events"] = 0
+    else:
+        cls = entry.cls
+        d = {k: entry.default(k) for k in {**cls.params, **cls.common}}
+        d.update(
+            {
+                "element_type": "synapse",
+                "has_delay": True,
+                "num_connections": sum(len(b.source) for b in KERNEL.connections if b.syn_model == model),
+                "receptor_type": 0,
+                "requires_symmetric": False,
+                "sizeof": cls.sizeof,
+                "synapse_model": model,
+                "synapse_modelid": list(KERNEL.synapse_models).index(model),
+                "weight_recorder": NodeCollection([]),
+            }
+        )
+    if keys is None:
+        return d
+    if isinstance(keys, str):
+        if keys not in d:
+            raise KeyError(keys)
+        return d[keys]
+    return tuple(d[k] for k in keys)
+
+
+def Install(module_name: str) -> None:
+    """NEST extension modules are C++ libraries; pynest_jax cannot load them."""
+    raise NESTErrors.DynamicModuleManagementError(f"Module {module_name} cannot be loaded by pynest_jax.")
+
+
+# ---------------------------------------------------------------- connections
+_SYN_SPEC_BASE = ("synapse_model", "weight", "delay", "receptor_type", "synapse_label")
+
+
+def _weight_value(v: Any) -> Any:
+    """Weights are in pA (current synapses) or nS (conductance synapses); quantities are stripped."""
+    if isinstance(v, u.Quantity):
+        for unit in ("pA", "nS", "mV", ""):
+            try:
+                return units.to_nest(v, unit, "weight")
+            except NESTErrors.BadProperty:
+                continue
+    return v
+
+
+def _delay_steps_checked(delay_ms: np.ndarray, h: float) -> np.ndarray:
+    """Delays rounded to whole steps, as NEST does; below one step is a BadDelay."""
+    steps = np.round(np.asarray(delay_ms, dtype=float) / h).astype(np.int64)
+    bad = steps < 1
+    if np.any(bad):
+        value = float(np.asarray(delay_ms, dtype=float)[bad][0])
+        shown = float(steps[bad][0] * h) if value >= 0 else value
+        raise NESTErrors.BadDelay(
+            f"Delay value {shown:g} is invalid: Delay must be greater than or equal to resolution"
+        )
+    return steps
+
+
+def _syn_values(value: Any, n: int, name: str) -> np.ndarray:
+    if isinstance(value, Parameter):
+        return value.sample(KERNEL.rng, n)
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        return np.full(n, float(arr))
+    flat = arr.ravel()
+    if len(flat) != n:
+        raise NESTErrors.DimensionMismatch(
+            f"Expected {n} values for '{name}' but got {len(flat)}."
+        )
+    return flat.astype(float)
+
+
+def Connect(
+    pre: NodeCollection,
+    post: NodeCollection,
+    conn_spec: Any = None,
+    syn_spec: Any = None,
+    return_synapsecollection: bool = False,
+) -> SynapseCollection | None:
+    """Connect ``pre`` to ``post`` with a NEST connection rule and synapse specification."""
+    if not isinstance(pre, NodeCollection) or not isinstance(post, NodeCollection):
+        raise TypeError("Connect: pre and post must be NodeCollections")
+    if syn_spec is None:
+        syn_spec = {}
+    elif isinstance(syn_spec, str):
+        syn_spec = {"synapse_model": syn_spec}
+    elif not isinstance(syn_spec, Mapping):
+        raise TypeError("syn_spec must be a string or a dict")
+    model = syn_spec.get("synapse_model", "static_synapse")
+    entry = KERNEL.synapse_model(model)
+    cls = entry.cls
+    allowed = set(_SYN_SPEC_BASE) | set(cls.params)
+    unknown = [k for k in syn_spec if k not in allowed and k not in cls.common]
+    if unknown:
+        raise NESTErrors.UnaccessedDictionaryEntry(
+            f"Unaccessed elements in syn_spec, in function Connect:  {' '.join(unknown)}"
+        )
+    common_given = [k for k in syn_spec if k in cls.common]
+    if common_given:
+        raise NESTErrors.BadProperty(
+            f"{common_given[0]} is a common property of {model} and cannot be set per connection; "
+            "use SetDefaults or CopyModel."
+        )
+
+    src, tgt = connect_pairs(pre.ids, post.ids, conn_spec, KERNEL.rng)
+    n = len(src)
+    weight_spec = syn_spec.get("weight", entry.default("weight"))
+    weight = _syn_values(_weight_value(weight_spec), n, "weight")
+    delay_spec = syn_spec.get("delay", entry.default("delay"))
+    delay_spec = units.to_nest(delay_spec, "ms", "delay")
+    delay_steps = _delay_steps_checked(_syn_values(delay_spec, n, "delay"), KERNEL.h)
+    receptor = _syn_values(syn_spec.get("receptor_type", 0), n, "receptor_type").astype(np.int64)
+    extra = {
+        k: _syn_values(units.to_nest(v, cls.params[k].unit, k), n, k)
+        for k, v in syn_spec.items()
+        if k in cls.params and k not in ("weight", "delay")
+    }
+    for k, prop in cls.params.items():
+        if k not in ("weight", "delay") and k not in extra:
+            extra[k] = np.full(n, float(entry.default(k)))
+    _check_endpoints(src, tgt, receptor)
+    block = ConnBlock(
+        syn_model=model,
+        source=src,
+        target=tgt,
+        weight=weight,
+        delay=steps_to_ms(delay_steps, KERNEL.h),
+        receptor=receptor,
+        extra=extra,
+    )
+    KERNEL.add_connections(block)
+    if return_synapsecollection:
+        b = len(KERNEL.connections) - 1
+        return SynapseCollection(np.full(n, b), np.arange(n))
+    return None
+
+
+def _check_endpoints(src: np.ndarray, tgt: np.ndarray, receptor: np.ndarray) -> None:
+    """Refuse connections NEST refuses: wrong direction to devices, unknown receptors."""
+    k = KERNEL
+    if not len(src):
+        return
+    sg, tg = k.node_group[src - 1], k.node_group[tgt - 1]
+    for gi in np.unique(tg):
+        g = k.groups[gi]
+        m = tg == gi
+        src_kinds = {k.groups[x].cls.kind for x in np.unique(sg[m])}
+        if g.cls.kind == "recorder" and not g.cls.receives_spikes:
+            raise NESTErrors.IllegalConnection(
+                f"Creation of connection is not possible because {g.cls.name} cannot receive events; "
+                "connect it as the source."
+            )
+        if g.cls.kind == "stimulator" or g.cls.kind == "spike_source":
+            raise NESTErrors.IllegalConnection(
+                "Creation of connection is not possible because the target does not handle events."
+            )
+        if g.cls.kind == "neuron":
+            if any(k.groups[x].cls.receives_spikes for x in np.unique(sg[m])):
+                raise NESTErrors.IllegalConnection("spike_recorder cannot be connected as a source.")
+            local = k.node_local[tgt[m] - 1]
+            if not g.cls.valid_receptor(receptor[m], g.params, local):
+                bad = receptor[m][0]
+                raise NESTErrors.UnknownReceptorType(
+                    f"Receptor type {int(bad)} is not available in {g.model_names[int(local[0])]}."
+                )
+        if g.cls.receives_spikes:
+            if src_kinds - {"neuron", "spike_source"}:
+                raise NESTErrors.IllegalConnection("spike_recorder only records from spiking nodes.")
+
+
+def GetConnections(
+    source: NodeCollection | None = None,
+    target: NodeCollection | None = None,
+    synapse_model: str | None = None,
+    synapse_label: int | None = None,
+) -> SynapseCollection:
+    """All connections matching source, target and synapse model, ordered by source."""
+    if synapse_model is not None:
+        KERNEL.synapse_model(synapse_model)
+    blocks, index, srcs, tgts = [], [], [], []
+    for b, blk in enumerate(KERNEL.connections):
+        if synapse_model is not None and blk.syn_model != synapse_model:
+            continue
+        m = np.ones(len(blk.source), dtype=bool)
+        if source is not None:
+            m &= np.isin(blk.source, source.ids)
+        if target is not None:
+            m &= np.isin(blk.target, target.ids)
+        idx = np.nonzero(m)[0]
+        blocks.append(np.full(len(idx), b))
+        index.append(idx)
+        srcs.append(blk.source[idx])
+        tgts.append(blk.target[idx])
+    if not blocks:
+        return SynapseCollection(np.zeros(0), np.zeros(0))
+    b = np.concatenate(blocks)
+    i = np.concatenate(index)
+    order = np.lexsort((i, b, np.concatenate(tgts), np.concatenate(srcs)))
+    return SynapseCollection(b[order], i[order])
+
+
+# ----------------------------------------------------------------- simulation
+def _engine() -> Engine:
+    if KERNEL.engine is None:
+        KERNEL.engine = Engine(KERNEL)
+    return KERNEL.engine
+
+
+def Prepare() -> None:
+    """Build the device image of the network (compiled lazily on the first Run)."""
+    _engine()
+    KERNEL.prepared = True
+
+
+def Run(t: float) -> None:
+    """Simulate ``t`` ms between ``Prepare`` and ``Cleanup``."""
+    if not KERNEL.prepared:
+        raise NESTErrors.KernelException("Run() must be called after Prepare().")
+    steps = _steps_of(t)
+    if steps:
+        _engine().run(steps)
+    KERNEL.simulated = True
+
+
+def Cleanup() -> None:
+    """End a Prepare/Run sequence."""
+    KERNEL.prepared = False
+
+
+def _steps_of(t: Any) -> int:
+    t = float(units.to_nest(t, "ms", "time"))
+    if t < 0:
+        raise NESTErrors.BadParameter("The simulation time cannot be negative.")
+    if not is_multiple_of_resolution(t, KERNEL.h):
+        raise NESTErrors.BadParameter("The simulation time must be a multiple of the simulation resolution.")
+    return int(ms_to_tics(t) // tics_per_step(KERNEL.h))
+
+
+def Simulate(t: float) -> None:
+    """Simulate the network for ``t`` ms."""
+    steps = _steps_of(t)
+    Prepare()
+    if steps:
+        _engine().run(steps)
+    KERNEL.simulated = True
+    Cleanup()
+
+
+@contextmanager
+def RunManager():
+    """Context manager: Prepare on entry, Cleanup on exit, Run inside."""
+    Prepare()
+    try:
+        yield
+    finally:
+        Cleanup()
+
+
+def ResetKernel() -> None:
+    """Forget the network and restore all kernel and model defaults."""
+    KERNEL.reset()
+
+
+# --------------------------------------------------------------------- kernel
+_READONLY = {
+    "biological_time",
+    "network_size",
+    "num_connections",
+    "node_models",
+    "synapse_models",
+    "min_delay",
+    "max_delay",
+    "connection_rules",
+    "T_max",
+    "T_min",
+    "ms_per_tic",
+    "tics_per_ms",
+    "tics_per_step",
+    "total_num_virtual_procs",
+    "num_processes",
+    "mpi_rank",
+    "local_spike_counter",
+    "prepared",
+    "recording_backends",
+    "rng_types",
+    "to_do",
+}
+
+
+def kernel_status() -> dict[str, Any]:
+    k = KERNEL
+    d = dict(k.status)
+    delays = [b.delay for b in k.connections if len(b.delay)]
+    if delays:
+        all_d = np.concatenate(delays)
+        d["min_delay"], d["max_delay"] = float(all_d.min()), float(all_d.max())
+    else:
+        d["min_delay"] = d["max_delay"] = k.h
+    d.update(
+        {
+            "biological_time": float(steps_to_ms(k.time_steps, k.h)),
+            "network_size": k.network_size,
+            "num_connections": k.num_connections,
+            "node_models": sorted(k.node_models),
+            "synapse_models": sorted(k.synapse_models),
+            "connection_rules": [
+                "all_to_all",
+                "fixed_indegree",
+                "fixed_outdegree",
+                "fixed_total_number",
+                "one_to_one",
+                "pairwise_bernoulli",
+                "pairwise_poisson",
+                "symmetric_pairwise_bernoulli",
+            ],
+            "ms_per_tic": 0.001,
+            "tics_per_ms": 1000.0,
+            "tics_per_step": tics_per_step(k.h),
+            "T_max": 1152921504606846.8,
+            "T_min": -1152921504606846.8,
+            "total_num_virtual_procs": k.status["local_num_threads"],
+            "num_processes": 1,
+            "mpi_rank": 0,
+            "prepared": k.prepared,
+            "recording_backends": ["ascii", "memory", "screen"],
+            "rng_type": "threefry",
+            "rng_types": ["threefry"],
+            "to_do": 0,
+            "keep_source_table": True,
+            "off_grid_spiking": False,
+            "use_wfr": True,
+            "local_spike_counter": 0,
+            "time_simulate": 0.0,
+        }
+    )
+    return d
+
+
+def GetKernelStatus(keys: Any = None) -> Any:
+    """The kernel's status dict, or selected entries of it."""
+    d = kernel_status()
+    if keys is None:
+        return d
+    if isinstance(keys, str):
+        if keys not in d:
+            raise KeyError(keys)
+        return d[keys]
+    return tuple(d[k] for k in keys)
+
+
+def SetKernelStatus(params: Mapping[str, Any]) -> None:
+    """Set kernel properties (resolution, rng_seed, print_time, data_path, ...)."""
+    k = KERNEL
+    known = set(kernel_status())
+    for key in params:
+        if key not in known:
+            raise NESTErrors.UnaccessedDictionaryEntry(
+                f"Unaccessed elements in params, in function SetKernelStatus:  {key}"
+            )
+        if key in _READONLY:
+            raise NESTErrors.BadProperty(f"Kernel property {key} is read-only.")
+    if "resolution" in params:
+        res = float(units.to_nest(params["resolution"], "ms", "resolution"))
+        if res != k.h and (k.network_size or k.connections):
+            raise NESTErrors.KernelException(
+                "Cannot change time representation after nodes have been created. Please call ResetKernel first."
+            )
+        if res <= 0 or abs(res * 1000 - round(res * 1000)) > 1e-9:
+            raise NESTErrors.BadProperty("The resolution must be a positive multiple of the tic length (1 µs).")
+    if "rng_seed" in params:
+        seed = params["rng_seed"]
+        if not isinstance(seed, int | np.integer) or not (0 < int(seed) < 2**32):
+            raise NESTErrors.BadProperty("RNG seed must be in (0, 2^32-1).")
+    for key, value in params.items():
+        if key == "resolution":
+            value = float(units.to_nest(value, "ms", "resolution"))
+        k.status[key] = value
+    if "rng_seed" in params:
+        k.rng = np.random.default_rng(int(params["rng_seed"]))
+        k.invalidate()
+

@@ -1,0 +1,1 @@
+"""Devices: stimulators (generators) and recorders, which are nodes as in NEST."""

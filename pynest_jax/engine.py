@@ -1,0 +1,578 @@
+"""The engine: the kernel compiled into device arrays and one jitted interval step.
+
+Time advances in *intervals* of ``D`` steps, ``D`` being the smallest delay
+of any spike connection (NEST's min_delay). Within an interval every
+population group updates independently (one vectorised update per group and
+step, inside ``lax.scan``); spikes emitted in an interval cannot arrive before
+the next one, so they are gathered once per interval (fixed capacity, with
+overflow detection and a redo at larger capacity) and only the outgoing
+synapses of the neurons that spiked are touched when they are written into
+the targets' ring buffers. ``Simulate`` runs many intervals per jitted call
+(``lax.fori_loop`` with a traced trip count, so any duration reuses one
+compiled function).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .errors import NESTErrors
+from .models.base import StepContext
+from .timeconv import ms_to_steps
+
+jax.config.update("jax_enable_x64", True)
+
+# Events written per block when spreading the spikes of one interval to their synapses.
+_EVENT_BLOCK = 1 << 15
+# Firing rate (spikes/s) that the initial spike buffers can hold; they grow on overflow.
+_INITIAL_RATE = 200.0
+# Intervals per jitted call: bounds recording buffers and sets the progress granularity.
+_MAX_INTERVALS_PER_CALL = 1024
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything static about a compiled network: the key of the jit cache."""
+
+    h: float
+    group_cls: tuple  # model class per group
+    group_n: tuple[int, ...]
+    group_channels: tuple[int, ...]  # ring-buffer channels per group (0: no ring)
+    spiking: tuple[bool, ...]  # group emits spikes into the global spike vector
+    n_spiking: int
+    D: int
+    L: int
+    projections: tuple[tuple[int, bool, bool], ...]  # (target group, hom weight, hom delay)
+    stim_sets: tuple[tuple[int, int], ...]  # (stimulator group, target group)
+    spike_capacity: int
+    rec_capacity: int  # spikes recorded per interval
+    rec_buffer: int  # spikes recorded per call
+    recording: bool  # some spike recorder listens
+    samplers: tuple[tuple[tuple[int, str], ...], ...]  # per multimeter: (group, variable) blocks
+    sample_buffer: int
+    max_intervals: int
+
+
+class Engine:
+    """Device-side image of the kernel's network, rebuilt when the network changes."""
+
+    def __init__(self, kernel: Any) -> None:
+        self.k = kernel
+        self.h = kernel.h
+        self._build()
+        self.params_dirty = True
+        self.state_on_device = False
+
+    # ------------------------------------------------------------------ build
+    def _build(self) -> None:
+        k = self.k
+        groups = k.groups
+        h = self.h
+        self.spiking = [g.cls.kind in ("neuron", "spike_source") for g in groups]
+        self.sidx_offset = []
+        off = 0
+        for g, sp in zip(groups, self.spiking, strict=True):
+            self.sidx_offset.append(off)
+            off += g.n if sp else 0
+        self.n_spiking = off
+        gid_sidx = np.full(k.network_size + 1, -1, dtype=np.int64)
+        sidx_gid = np.zeros(self.n_spiking, dtype=np.int64)
+        for gi, g in enumerate(groups):
+            if self.spiking[gi]:
+                sl = self.sidx_offset[gi] + np.arange(g.n)
+                gid_sidx[g.gids] = sl
+                sidx_gid[sl] = g.gids
+        self.gid_sidx, self.sidx_gid = gid_sidx, sidx_gid
+        self.channels = [g.cls.n_channels(g.params) if g.cls.kind == "neuron" else 0 for g in groups]
+
+        # Classify every connection by the categories of its ends.
+        blocks = k.connections
+        if blocks:
+            src = np.concatenate([b.source for b in blocks])
+            tgt = np.concatenate([b.target for b in blocks])
+            w = np.concatenate([b.weight for b in blocks]).astype(np.float64)
+            dsteps = np.concatenate([ms_to_steps(b.delay, h) for b in blocks]).astype(np.int64)
+            rec = np.concatenate([b.receptor for b in blocks]).astype(np.int64)
+        else:
+            src = tgt = dsteps = rec = np.zeros(0, np.int64)
+            w = np.zeros(0)
+        sg, tg = k.node_group[src - 1], k.node_group[tgt - 1]
+        skind = np.array([g.cls.kind for g in groups], dtype=object)
+        src_kind = skind[sg] if len(src) else np.zeros(0, dtype=object)
+        tgt_kind = skind[tg] if len(tgt) else np.zeros(0, dtype=object)
+        spike_src = np.isin(src_kind, ["neuron", "spike_source"])
+        to_neuron = tgt_kind == "neuron"
+
+        spike_conn = spike_src & to_neuron
+        stim_conn = (src_kind == "stimulator") & to_neuron
+        rec_conn = tgt_kind == "recorder"
+        sample_conn = (src_kind == "recorder") & to_neuron
+
+        self.D = int(dsteps[spike_conn].min()) if spike_conn.any() else max(1, int(ms_to_steps(1.0, h)))
+        dmax = int(dsteps[spike_conn | stim_conn].max()) if (spike_conn | stim_conn).any() else 1
+        self.L = dmax + self.D
+
+        # Spike projections: one per target group, CSR over the spike index of the source.
+        self.proj_data = []
+        proj_static = []
+        for gi, g in enumerate(groups):
+            m = spike_conn & (tg == gi)
+            if not m.any():
+                continue
+            s_idx = gid_sidx[src[m]]
+            order = np.argsort(s_idx, kind="stable")
+            local = k.node_local[tgt[m] - 1][order]
+            chan = g.cls.spike_channel(rec[m][order], w[m][order])
+            row_ptr = np.zeros(self.n_spiking + 1, dtype=np.int64)
+            np.add.at(row_ptr, s_idx[order] + 1, 1)
+            row_ptr = np.cumsum(row_ptr)
+            ww, dd = w[m][order], dsteps[m][order]
+            if not g.cls.spike_weighted:
+                ww = np.ones_like(ww)
+            hom_w = bool(np.all(ww == ww[0]))
+            hom_d = bool(np.all(dd == dd[0]))
+            idx_dtype = np.int32 if self.channels[gi] * g.n < 2**31 and len(ww) < 2**31 else np.int64
+            self.proj_data.append(
+                {
+                    "row_ptr": row_ptr.astype(idx_dtype),
+                    "tgt": (chan.astype(np.int64) * g.n + local).astype(idx_dtype),
+                    "weight": np.float64(ww[0]) if hom_w else ww,
+                    "delay": np.int32(dd[0]) if hom_d else dd.astype(np.int16 if dmax < 2**15 else np.int32),
+                }
+            )
+            proj_static.append((gi, hom_w, hom_d))
+
+        # Stimulator connections, one set per (stimulator group, target group).
+        self.stim_data = []
+        stim_static = []
+        for si, sgp in enumerate(groups):
+            if sgp.cls.kind != "stimulator":
+                continue
+            for gi, g in enumerate(groups):
+                m = stim_conn & (sg == si) & (tg == gi)
+                if not m.any():
+                    continue
+                local = k.node_local[tgt[m] - 1]
+                if sgp.cls.emits == "current":
+                    chan = g.cls.current_channel(rec[m])
+                else:
+                    chan = g.cls.spike_channel(rec[m], w[m])
+                self.stim_data.append(
+                    {
+                        "src": k.node_local[src[m] - 1],
+                        "tgt": chan.astype(np.int64) * g.n + local,
+                        "weight": w[m] if g.cls.spike_weighted or sgp.cls.emits == "current" else np.ones(m.sum()),
+                        "delay": dsteps[m],
+                    }
+                )
+                stim_static.append((si, gi))
+        self.stim_static = stim_static
+
+        # Spike recorders: which spike indices they listen to (demultiplexed on the host).
+        self.rec_mask = np.zeros(self.n_spiking, dtype=bool)
+        self.recorder_sources: dict[int, np.ndarray] = {}
+        for r_gid in np.unique(tgt[rec_conn]) if rec_conn.any() else []:
+            m = rec_conn & (tgt == r_gid) & spike_src
+            sidx = gid_sidx[src[m]]
+            self.recorder_sources[int(r_gid)] = np.unique(sidx)
+            self.rec_mask[sidx] = True
+
+        # Multimeters: the values they sample, grouped by target group.
+        samplers = []
+        self.sampler_info = []
+        for m_gid in np.unique(src[sample_conn]) if sample_conn.any() else []:
+            mg = groups[k.node_group[m_gid - 1]]
+            mi = int(k.node_local[m_gid - 1])
+            variables = list(mg.params["record_from"][mi])
+            targets = tgt[sample_conn & (src == m_gid)]
+            blocks_ = []
+            gather = []
+            for gi in np.unique(k.node_group[targets - 1]):
+                tg_gids = targets[k.node_group[targets - 1] == gi]
+                loc = k.node_local[tg_gids - 1]
+                for var in variables:
+                    if var not in groups[gi].cls.recordables_of(groups[gi].params, int(loc[0])):
+                        raise NESTErrors.IllegalConnection(
+                            f"Creation of connection is not possible because the recordable {var} "
+                            f"is not available in {groups[gi].model_names[int(loc[0])]}."
+                        )
+                    blocks_.append((int(gi), var))
+                    gather.append((tg_gids, loc))
+            samplers.append(tuple(blocks_))
+            self.sampler_info.append(
+                {"gid": int(m_gid), "variables": variables, "gather": gather, "blocks": blocks_}
+            )
+        self.sampler_locals = [[jnp.asarray(loc) for _, loc in info["gather"]] for info in self.sampler_info]
+
+        n_rec_sources = int(self.rec_mask.sum())
+        self.plan = Plan(
+            h=h,
+            group_cls=tuple(g.cls for g in groups),
+            group_n=tuple(g.n for g in groups),
+            group_channels=tuple(self.channels),
+            spiking=tuple(self.spiking),
+            n_spiking=self.n_spiking,
+            D=self.D,
+            L=self.L,
+            projections=tuple(proj_static),
+            stim_sets=tuple(stim_static),
+            spike_capacity=_capacity(self.n_spiking, self.D, h),
+            rec_capacity=_capacity(n_rec_sources, self.D, h),
+            rec_buffer=_pow2(_capacity(n_rec_sources, self.D, h) * _MAX_INTERVALS_PER_CALL // 4),
+            recording=bool(self.rec_mask.any()),
+            samplers=tuple(samplers),
+            sample_buffer=_MAX_INTERVALS_PER_CALL * self.D + 1 if samplers else 1,
+            max_intervals=_MAX_INTERVALS_PER_CALL,
+        )
+        self.proj_dev = [jax.tree.map(jnp.asarray, p) for p in self.proj_data]
+        self.stim_dev = [jax.tree.map(jnp.asarray, s) for s in self.stim_data]
+        self.rec_mask_dev = jnp.asarray(self.rec_mask)
+        self.stim_conn_state = [
+            jax.tree.map(jnp.asarray, groups[si].cls.conn_state(len(d["src"])))
+            for (si, _), d in zip(stim_static, self.stim_data, strict=True)
+        ]
+        self.ring = [
+            jnp.zeros((self.L, c * g.n), dtype=jnp.float64) if c else jnp.zeros((0,))
+            for g, c in zip(groups, self.channels, strict=True)
+        ]
+        self.sampler_params = [None] * len(self.sampler_info)
+
+    # ----------------------------------------------------------- host <-> device
+    def mark_params_dirty(self) -> None:
+        self.params_dirty = True
+
+    def _upload(self) -> None:
+        k = self.k
+        if self.params_dirty:
+            self.dev_params = [
+                jax.tree.map(jnp.asarray, g.cls.device_params(g.params, self.h)) for g in k.groups
+            ]
+            self.dev_state = [
+                {name: jnp.asarray(_dense(v)) for name, v in g.state.items() if g.cls.state[name].dtype != str}
+                for g in k.groups
+            ]
+            self.sampler_params = []
+            for info in self.sampler_info:
+                mg = k.groups[k.node_group[info["gid"] - 1]]
+                mi = int(k.node_local[info["gid"] - 1])
+                self.sampler_params.append(mg.cls.sampling_window(mg.params, mi, self.h))
+            self.params_dirty = False
+            self.state_on_device = True
+
+    def sync_to_host(self) -> None:
+        """Write the device state back into the kernel's host arrays."""
+        if not self.state_on_device:
+            return
+        for g, st in zip(self.k.groups, self.dev_state, strict=True):
+            for name, v in st.items():
+                g.state[name] = np.array(v)
+        self.state_on_device = False
+        self.params_dirty = True
+
+    # -------------------------------------------------------------------- run
+    def run(self, steps: int) -> None:
+        """Advance the network by ``steps`` steps from the kernel's current time."""
+        k = self.k
+        self._upload()
+        start = k.time_steps
+        end = start + steps
+        D = self.D
+        first_interval = start // D
+        last_interval = (end - 1) // D
+        key = jax.random.key(int(k.status["rng_seed"]))
+        wall0 = time.time()
+        iv = first_interval
+        while iv <= last_interval:
+            n_iv = min(self.plan.max_intervals, last_interval - iv + 1)
+            lo = max(start, iv * D)
+            hi = min(end, (iv + n_iv) * D)
+            carry = (self.dev_state, self.ring, self.stim_conn_state)
+            while True:
+                fn = _compiled(self.plan)
+                out = fn(
+                    self.dev_params,
+                    self.proj_dev,
+                    self.stim_dev,
+                    self.rec_mask_dev,
+                    self.sampler_locals,
+                    self.sampler_params,
+                    key,
+                    carry,
+                    np.int64(iv),
+                    np.int64(n_iv),
+                    np.int64(lo),
+                    np.int64(hi),
+                )
+                new_carry, spk_rec, samples, flags = out
+                flags = np.asarray(flags)
+                if not flags.any():
+                    break
+                self._grow(flags)
+            self.dev_state, self.ring, self.stim_conn_state = new_carry
+            self._collect_spikes(spk_rec)
+            self._collect_samples(samples, hi)
+            if k.status["print_time"]:
+                _print_progress(hi, start, end, self.h, time.time() - wall0)
+            iv += n_iv
+        if k.status["print_time"]:
+            sys.stdout.write("\n")
+        k.time_steps = end
+
+    def _grow(self, flags: np.ndarray) -> None:
+        plan = self.plan
+        if os.environ.get("PYNEST_JAX_DEBUG"):
+            print("pynest_jax: growing capacities", flags, file=sys.stderr)
+        changes = {}
+        if flags[0]:
+            changes["spike_capacity"] = plan.spike_capacity * 4
+        if flags[1]:
+            changes["rec_capacity"] = plan.rec_capacity * 4
+        if flags[2]:
+            changes["rec_buffer"] = plan.rec_buffer * 4
+        self.plan = _replace(plan, **changes)
+
+    def _collect_spikes(self, spk_rec: tuple) -> None:
+        if not self.recorder_sources:
+            return
+        steps, sidx, counts, n = (np.asarray(a) for a in spk_rec)
+        n = int(n)
+        steps, sidx, counts = steps[:n], sidx[:n], counts[:n]
+        if counts.max(initial=1) > 1:  # NEST records one event per spike of a multiple spike
+            steps, sidx = np.repeat(steps, counts), np.repeat(sidx, counts)
+        k = self.k
+        for r_gid, sources in self.recorder_sources.items():
+            g = k.groups[k.node_group[r_gid - 1]]
+            i = int(k.node_local[r_gid - 1])
+            sel = np.isin(sidx, sources)
+            g.cls.add_spikes(g, i, steps[sel] + 1, self.sidx_gid[sidx[sel]], self.h)
+
+    def _collect_samples(self, samples: list, end: int) -> None:
+        # NEST passes a multimeter the data of a min-delay slice during the next
+        # slice: only stamps up to the start of the last slice run are visible.
+        horizon = ((end - 1) // self.D) * self.D
+        k = self.k
+        for info, (buf, stamps, n) in zip(self.sampler_info, samples, strict=True):
+            n = int(n)
+            buf, stamps = np.asarray(buf)[:n], np.asarray(stamps)[:n]
+            g = k.groups[k.node_group[info["gid"] - 1]]
+            i = int(k.node_local[info["gid"] - 1])
+            g.cls.add_samples(g, i, stamps, buf, info, self.h, horizon)
+
+
+def _replace(plan: Plan, **changes: Any) -> Plan:
+    d = {f: getattr(plan, f) for f in plan.__dataclass_fields__}
+    d.update(changes)
+    return Plan(**d)
+
+
+def _capacity(n: int, steps: int, h: float) -> int:
+    """Initial spike capacity of an interval: room for every node firing at 200 spikes/s."""
+    return min(_pow2(n * steps), _pow2(max(64, int(n * steps * h * _INITIAL_RATE / 1000.0))))
+
+
+def _pow2(x: int) -> int:
+    return 1 << max(0, math.ceil(math.log2(max(1, x))))
+
+
+def _dense(v: np.ndarray) -> np.ndarray:
+    if v.dtype == object:
+        return np.stack([np.asarray(x, dtype=float) for x in v]) if len(v) else np.zeros((0, 0))
+    return v
+
+
+def _print_progress(now: int, start: int, end: int, h: float, wall: float) -> None:
+    frac = (now - start) / max(1, end - start)
+    t = now * h
+    sim = (now - start) * h
+    rtf = (sim / 1000.0) / wall if wall > 0 else 0.0
+    sys.stdout.write(f"\r[ {frac * 100:5.1f}% ] Model time: {t:.1f} ms, Real-time factor: {rtf:.4f}")
+    sys.stdout.flush()
+
+
+_CACHE: dict[Plan, Any] = {}
+
+
+def _compiled(plan: Plan):
+    fn = _CACHE.get(plan)
+    if fn is None:
+        fn = jax.jit(_make_chunk(plan))
+        _CACHE[plan] = fn
+    return fn
+
+
+def _make_chunk(plan: Plan):
+    """Build the function that advances the network by a run of intervals."""
+    D, L = plan.D, plan.L
+    K = plan.spike_capacity
+    KR = plan.rec_capacity
+    S = plan.n_spiking
+    n_groups = len(plan.group_cls)
+    updating = [gi for gi in range(n_groups) if plan.group_cls[gi].kind in ("neuron", "spike_source")]
+
+    def stimulate(params, stim, key, states, rings, cstates, t0, lo, hi):
+        """Stimulator output of a whole interval, written into the ring buffers at once.
+
+        Stimulators do not depend on the network, and a contribution emitted in
+        step s lands in slot s + delay >= s + 1, which is read only in that later
+        step, so writing the interval's contributions up front is exact.
+        """
+        steps = t0 + jnp.arange(D, dtype=jnp.int64)
+        active = (steps >= lo) & (steps < hi)
+        new_c = []
+        for j, (si, gi) in enumerate(plan.stim_sets):
+            cls = plan.group_cls[si]
+            sd = stim[j]
+            k = jax.random.fold_in(jax.random.fold_in(key, t0), j)
+            st, cs, val = cls.emit_block(params[si], states[si], cstates[j], sd["src"], steps, active, k, plan.h)
+            states = states[:si] + [st] + states[si + 1 :]
+            new_c.append(cs)
+            width = plan.group_channels[gi] * plan.group_n[gi]
+            contrib = jnp.where(active[:, None], sd["weight"][None, :] * val, 0.0)
+            idx = ((steps[:, None] + sd["delay"][None, :]) % L) * width + sd["tgt"][None, :]
+            ring = rings[gi].reshape(-1).at[idx.reshape(-1)].add(contrib.reshape(-1))
+            rings = rings[:gi] + [ring.reshape(L, width)] + rings[gi + 1 :]
+        return states, rings, new_c
+
+    def step(params, samp_loc, samp_par, key, t0, kk, carry):
+        states, rings, samp, spk_buf = carry
+        s = t0 + kk
+        slot = s % L
+        ctx_key = jax.random.fold_in(key, s)
+        spikes = []
+        states, rings = list(states), list(rings)
+        for gi in updating:
+            cls = plan.group_cls[gi]
+            n, C = plan.group_n[gi], plan.group_channels[gi]
+            x = rings[gi][slot].reshape(C, n) if C else jnp.zeros((0, n))
+            ctx = StepContext(step=s, h=plan.h, key=jax.random.fold_in(ctx_key, gi))
+            states[gi], spk = cls.update(params[gi], states[gi], x, ctx)
+            if C:
+                rings[gi] = rings[gi].at[slot].set(0.0)
+            if plan.spiking[gi]:
+                spikes.append(spk.astype(jnp.int32))
+        # Multimeters sample the state after this step, stamped s + 1.
+        new_samp = []
+        for m, blocks in enumerate(plan.samplers):
+            buf, stamps, cnt = samp[m]
+            vals = jnp.concatenate(
+                [
+                    plan.group_cls[gi].recordable(params[gi], states[gi], var)[samp_loc[m][b]]
+                    for b, (gi, var) in enumerate(blocks)
+                ]
+            )
+            due = _sample_due(s + 1, samp_par[m])
+            buf = jax.lax.dynamic_update_slice(buf, vals[None, :], (cnt, 0))
+            stamps = stamps.at[cnt].set(s + 1)
+            new_samp.append((buf, stamps, cnt + due.astype(cnt.dtype)))
+        if S:
+            spk_buf = jax.lax.dynamic_update_slice(spk_buf, jnp.concatenate(spikes)[None, :], (kk, 0))
+        return states, rings, new_samp, spk_buf
+
+    def deliver(rings, proj, t0, gstep, gsrc, gcnt, n_found):
+        valid = jnp.arange(K) < n_found
+        for j, (gi, hom_w, hom_d) in enumerate(plan.projections):
+            pd = proj[j]
+            rp = pd["row_ptr"]
+            start = rp[gsrc]
+            deg = jnp.where(valid, rp[gsrc + 1] - start, 0)
+            incl = jnp.cumsum(deg)
+            excl = incl - deg
+            total = incl[-1]
+            width = plan.group_channels[gi] * plan.group_n[gi]
+
+            def block(b, ring, start=start, incl=incl, excl=excl, total=total, pd=pd, width=width,
+                      hom_w=hom_w, hom_d=hom_d):
+                e = b * _EVENT_BLOCK + jnp.arange(_EVENT_BLOCK, dtype=incl.dtype)
+                i = jnp.minimum(jnp.searchsorted(incl, e, side="right"), K - 1)
+                syn = start[i] + (e - excl[i])
+                ok = e < total
+                syn = jnp.where(ok, syn, 0)
+                w = pd["weight"] if hom_w else pd["weight"][syn]
+                d = pd["delay"] if hom_d else pd["delay"][syn].astype(jnp.int64)
+                slot = (t0 + gstep[i] + d) % L
+                idx = jnp.where(ok, slot * width + pd["tgt"][syn], L * width)
+                return ring.at[idx].add(w * gcnt[i], mode="drop")
+
+            nblocks = (total + _EVENT_BLOCK - 1) // _EVENT_BLOCK
+            ring = jax.lax.fori_loop(0, nblocks, block, rings[gi].reshape(-1))
+            rings = rings[:gi] + [ring.reshape(L, width)] + rings[gi + 1 :]
+        return rings
+
+    def interval(params, proj, stim, rec_mask, samp_loc, samp_par, key, carry, t0, lo, hi):
+        states, rings, cstates, samp, rec, flags = carry
+        if plan.stim_sets:
+            states, rings, cstates = stimulate(params, stim, key, states, rings, cstates, t0, lo, hi)
+        spk_buf = jnp.zeros((D, S), jnp.int32)
+        k_lo = jnp.clip(lo - t0, 0, D)
+        k_hi = jnp.clip(hi - t0, 0, D)
+
+        def body(kk, c):
+            return step(params, samp_loc, samp_par, key, t0, kk, c)
+
+        states, rings, samp, spk_buf = jax.lax.fori_loop(k_lo, k_hi, body, (states, rings, samp, spk_buf))
+        flat = spk_buf.reshape(-1)  # [D * S], step-major
+        if S and plan.projections:
+            n_found = jnp.count_nonzero(flat)
+            (pos,) = jnp.nonzero(flat, size=K, fill_value=0)
+            gstep, gsrc, gcnt = pos // S, pos % S, flat[pos]
+            rings = deliver(rings, proj, t0, gstep, gsrc, gcnt, n_found)
+            flags = flags.at[0].max(n_found > K)
+        if S and plan.recording:
+            masked = jnp.where(jnp.tile(rec_mask, D), flat, 0)
+            n_rec = jnp.count_nonzero(masked)
+            (pos,) = jnp.nonzero(masked, size=KR, fill_value=0)
+            r_steps, r_src, r_cnt, r_n = rec
+            r_steps = jax.lax.dynamic_update_slice(r_steps, t0 + pos // S, (r_n,))
+            r_src = jax.lax.dynamic_update_slice(r_src, (pos % S).astype(r_src.dtype), (r_n,))
+            r_cnt = jax.lax.dynamic_update_slice(r_cnt, masked[pos].astype(r_cnt.dtype), (r_n,))
+            r_n = r_n + jnp.minimum(n_rec, KR)
+            rec = (r_steps, r_src, r_cnt, r_n)
+            flags = flags.at[1].max(n_rec > KR)
+            flags = flags.at[2].max(r_n > plan.rec_buffer)
+        return list(states), rings, cstates, samp, rec, flags
+
+    def chunk(params, proj, stim, rec_mask, samp_loc, samp_par, key, carry, first, n_iv, lo, hi):
+        states, rings, cstates = carry
+        rb = plan.rec_buffer + KR
+        rec = (jnp.zeros(rb, jnp.int64), jnp.zeros(rb, jnp.int32), jnp.zeros(rb, jnp.int32), jnp.int64(0))
+        samp = [
+            (
+                jnp.zeros((plan.sample_buffer, sum(int(x.shape[0]) for x in samp_loc[m])), jnp.float64),
+                jnp.zeros(plan.sample_buffer, jnp.int64),
+                jnp.int64(0),
+            )
+            for m in range(len(plan.samplers))
+        ]
+        flags = jnp.zeros(3, dtype=bool)
+
+        def cond(c):
+            j, c = c
+            return (j < n_iv) & ~jnp.any(c[-1])
+
+        def body(c):
+            j, c = c
+            t0 = (first + j) * D
+            return j + 1, interval(params, proj, stim, rec_mask, samp_loc, samp_par, key, c, t0, lo, hi)
+
+        # Stop at the first overflow: the caller grows the buffers and redoes the call.
+        c = (list(states), list(rings), list(cstates), samp, rec, flags)
+        _, (states, rings, cstates, samp, rec, flags) = jax.lax.while_loop(cond, body, (jnp.int64(0), c))
+        return (states, rings, cstates), rec, samp, flags
+
+    return chunk
+
+
+def _sample_due(stamp, par):
+    """Whether a multimeter samples at this time stamp (in steps)."""
+    interval, offset, t_min, t_max = par["interval"], par["offset"], par["t_min"], par["t_max"]
+    return ((stamp - offset) % interval == 0) & (stamp > t_min) & (stamp <= t_max)
+

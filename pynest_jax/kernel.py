@@ -1,0 +1,365 @@
+"""The kernel: simulation clock, node table, connection table and model registry.
+
+Everything here lives on the host in NumPy arrays. The engine compiles it
+into device arrays at ``Prepare``/``Simulate`` and writes state back after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import units
+from .errors import NESTErrors
+from .models.base import MODELS, ModelEntry, NodeModel, Prop, default_value
+from .parameters import Parameter, resolve_values
+from .synapses.base import SYNAPSE_MODELS, SynapseEntry
+
+_KERNEL_DEFAULTS: dict[str, Any] = {
+    "resolution": 0.1,
+    "rng_seed": 143202461,
+    "print_time": False,
+    "overwrite_files": False,
+    "data_path": "",
+    "data_prefix": "",
+    "local_num_threads": 1,
+    "dict_miss_is_error": True,
+}
+
+
+@dataclass
+class Group:
+    """All nodes of one model class: parameters and state as arrays of shape [n]."""
+
+    cls: type[NodeModel]
+    gids: np.ndarray
+    model_names: list[str]
+    params: dict[str, np.ndarray]
+    state: dict[str, np.ndarray]
+    # Device-side recorded data or other per-node host data (recorders).
+    host: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.gids)
+
+
+@dataclass
+class ConnBlock:
+    """Connections made by one ``Connect`` call (or one synapse model within it)."""
+
+    syn_model: str
+    source: np.ndarray  # global ids
+    target: np.ndarray
+    weight: np.ndarray
+    delay: np.ndarray  # ms
+    receptor: np.ndarray
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _props_array(prop: Prop, values: Any, n: int) -> np.ndarray:
+    if prop.dtype in ("vector", "strings"):
+        arr = np.empty(n, dtype=object)
+        for i in range(n):
+            arr[i] = np.array(values, dtype=float, copy=True) if prop.dtype == "vector" else list(values)
+        return arr
+    if prop.dtype is str:
+        return np.array([values] * n, dtype=object)
+    return np.full(n, values, dtype=np.dtype(prop.dtype))
+
+
+class Kernel:
+    """One global simulation kernel, as NEST's."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    # ------------------------------------------------------------------ reset
+    def reset(self) -> None:
+        self.status: dict[str, Any] = dict(_KERNEL_DEFAULTS)
+        self.verbosity = None
+        self.time_steps = 0  # biological time in steps
+        self.node_models: dict[str, ModelEntry] = {
+            name: ModelEntry(name, cls, {}) for name, cls in MODELS.items()
+        }
+        self.synapse_models: dict[str, SynapseEntry] = {
+            name: SynapseEntry(name, cls, {}) for name, cls in SYNAPSE_MODELS.items()
+        }
+        self.groups: list[Group] = []
+        self.group_of_cls: dict[type[NodeModel], int] = {}
+        self.node_group = np.zeros(0, dtype=np.int32)  # indexed by gid - 1
+        self.node_local = np.zeros(0, dtype=np.int64)
+        self.connections: list[ConnBlock] = []
+        self.engine = None
+        self.prepared = False
+        self.simulated = False
+        self.rng = np.random.default_rng(self.status["rng_seed"])
+
+    @property
+    def h(self) -> float:
+        return float(self.status["resolution"])
+
+    @property
+    def network_size(self) -> int:
+        return len(self.node_group)
+
+    def invalidate(self) -> None:
+        """The network changed: the compiled engine must be rebuilt."""
+        if self.engine is not None:
+            self.engine.sync_to_host()
+        self.engine = None
+
+    # ----------------------------------------------------------------- models
+    def node_model(self, name: str) -> ModelEntry:
+        if not isinstance(name, str) or name not in self.node_models:
+            if isinstance(name, str) and name in self.synapse_models:
+                raise NESTErrors.UnknownModelName(f"{name} is not a known model name.")
+            raise NESTErrors.UnknownModelName(f"{name} is not a known model name.")
+        return self.node_models[name]
+
+    def synapse_model(self, name: str) -> SynapseEntry:
+        if not isinstance(name, str) or name not in self.synapse_models:
+            raise NESTErrors.UnknownSynapseType(f"Synapse with name {name} does not exist.")
+        return self.synapse_models[name]
+
+    def model_defaults(self, entry: ModelEntry) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Parameter and state defaults of a (possibly copied) model."""
+        cls = entry.cls
+        params = {k: entry.defaults.get(k, prop.default) for k, prop in cls.params.items()}
+        state = {}
+        for k, prop in cls.state.items():
+            state[k] = entry.defaults[k] if k in entry.defaults else default_value(prop, params)
+        return params, state
+
+    # ------------------------------------------------------------------ nodes
+    def create(self, model: str, n: int, params: Any) -> np.ndarray:
+        entry = self.node_model(model)
+        if not isinstance(n, int | np.integer) or n < 1:
+            raise NESTErrors.BadProperty("")
+        n = int(n)
+        cls = entry.cls
+        pdef, sdef = self.model_defaults(entry)
+        p = {k: _props_array(cls.params[k], v, n) for k, v in pdef.items()}
+        s = {k: _props_array(cls.state[k], v, n) for k, v in sdef.items()}
+        first = self.network_size + 1
+        gids = np.arange(first, first + n, dtype=np.int64)
+        # Check and apply the user's parameters on a scratch copy first, so a
+        # bad value leaves nothing behind.
+        if params is not None:
+            per_node = params if isinstance(params, list | tuple) else None
+            if per_node is not None:
+                if len(per_node) != n:
+                    raise NESTErrors.BadProperty(
+                        "List of dictionaries must be the same size as the number of nodes."
+                    )
+                for i, d in enumerate(per_node):
+                    self._apply(cls, model, p, s, d, np.array([i]), gids[i : i + 1], "NodeManager::set_status")
+            else:
+                self._apply(cls, model, p, s, params, np.arange(n), gids, "NodeManager::set_status")
+        else:
+            self._check(cls, model, p, gids)
+        self.invalidate()
+        gi = self.group_of_cls.get(cls)
+        if gi is None:
+            gi = len(self.groups)
+            self.group_of_cls[cls] = gi
+            self.groups.append(Group(cls, gids, [model] * n, p, s, [cls_host(cls) for _ in range(n)]))
+            local = np.arange(n)
+        else:
+            g = self.groups[gi]
+            local = np.arange(g.n, g.n + n)
+            g.gids = np.concatenate([g.gids, gids])
+            g.model_names += [model] * n
+            for k in g.params:
+                g.params[k] = np.concatenate([g.params[k], p[k]])
+            for k in g.state:
+                g.state[k] = np.concatenate([g.state[k], s[k]])
+            g.host += [cls_host(cls) for _ in range(n)]
+        self.node_group = np.concatenate([self.node_group, np.full(n, gi, dtype=np.int32)])
+        self.node_local = np.concatenate([self.node_local, local])
+        return gids
+
+    def _check(self, cls: type[NodeModel], model: str, p: Mapping[str, np.ndarray], gids: np.ndarray) -> None:
+        msg = cls.check(p)
+        if msg:
+            raise NESTErrors.BadProperty(
+                f"Setting status of a '{model}' with node ID {int(gids[0])}: {msg}"
+            )
+
+    def _apply(
+        self,
+        cls: type[NodeModel],
+        model: str,
+        p: dict[str, np.ndarray],
+        s: dict[str, np.ndarray],
+        values: Mapping[str, Any],
+        idx: np.ndarray,
+        gids: np.ndarray,
+        where: str,
+    ) -> None:
+        """Set ``values`` on nodes ``idx`` of the arrays p/s in place, after checking them."""
+        if not isinstance(values, Mapping):
+            raise NESTErrors.TypeMismatch("Expected a dictionary of parameters.")
+        unknown = [k for k in values if k not in cls.params and k not in cls.state or _is_hidden(cls, k)]
+        readonly = [k for k in values if k in cls.params and cls.params[k].readonly]
+        if unknown:
+            raise NESTErrors.UnaccessedDictionaryEntry(
+                f"Unaccessed elements in params, in function {where}:  {' '.join(unknown)}"
+            )
+        if readonly:
+            raise NESTErrors.BadProperty(f"Property {readonly[0]} is read-only.")
+        newp = {k: v.copy() for k, v in p.items()}
+        news = {k: v.copy() for k, v in s.items()}
+        for k, v in values.items():
+            target, prop = (newp, cls.params[k]) if k in cls.params else (news, cls.state[k])
+            target[k][idx] = _convert(prop, k, v, len(idx), self.rng)
+        self._check(cls, model, {k: v[idx] for k, v in newp.items()}, gids)
+        p.update(newp)
+        s.update(news)
+
+    def set_nodes(self, gids: np.ndarray, values: Mapping[str, Any] | list) -> None:
+        """SetStatus on nodes: one dict for all, or one dict per node."""
+        if isinstance(values, list | tuple):
+            if len(values) != len(gids):
+                raise NESTErrors.BadProperty(
+                    "List of dictionaries must be the same size as the number of nodes."
+                )
+            for g, d in zip(gids, values, strict=True):
+                self.set_nodes(np.array([g]), d)
+            return
+        groups = self.node_group[gids - 1]
+        # Nodes in a NodeCollection may span groups; per-node list values follow
+        # the collection order, so split them per group.
+        for gi in np.unique(groups):
+            sel = np.nonzero(groups == gi)[0]
+            g = self.groups[gi]
+            local = self.node_local[gids[sel] - 1]
+            vals = {
+                key: v if _is_list_prop(g.cls, key) else _select(v, sel, len(gids)) for key, v in values.items()
+            }
+            models = {g.model_names[i] for i in local}
+            self._apply(g.cls, sorted(models)[0], g.params, g.state, vals, local, gids[sel], "SetStatus")
+            if hasattr(g.cls, "on_set"):
+                g.cls.on_set(g, local, vals, self)
+        if self.engine is not None:
+            self.engine.mark_params_dirty()
+
+    def get_node(self, gid: int) -> dict[str, Any]:
+        gi = int(self.node_group[gid - 1])
+        i = int(self.node_local[gid - 1])
+        g = self.groups[gi]
+        if self.engine is not None:
+            self.engine.sync_to_host()
+        cls = g.cls
+        d: dict[str, Any] = {}
+        for k, prop in cls.params.items():
+            d[k] = _py(g.params[k][i], prop)
+        for k, prop in cls.state.items():
+            if not prop.hidden:
+                d[k] = _py(g.state[k][i], prop)
+        d.update(cls.status_extra(g.params, i))
+        d.update(cls.host_status(g, i, self) if hasattr(cls, "host_status") else {})
+        d.update(cls.extra_status)
+        d["element_type"] = cls.element_type
+        d["global_id"] = int(gid)
+        d["model"] = g.model_names[i]
+        d["model_id"] = list(self.node_models).index(g.model_names[i])
+        d["local"] = True
+        d["frozen"] = False
+        d["thread"] = 0
+        d["vp"] = 0
+        d["thread_local_id"] = -1
+        if cls.recordables:
+            d["recordables"] = list(cls.recordables_of(g.params, i))
+        if cls.receptor_types:
+            d["receptor_types"] = dict(cls.receptor_types)
+        return d
+
+    # ------------------------------------------------------------ connections
+    def add_connections(self, block: ConnBlock) -> None:
+        self.invalidate()
+        self.connections.append(block)
+
+    @property
+    def num_connections(self) -> int:
+        return int(sum(len(b.source) for b in self.connections))
+
+
+def _is_list_prop(cls: type[NodeModel], key: str) -> bool:
+    prop = cls.params.get(key) or cls.state.get(key)
+    return prop is not None and prop.dtype in ("vector", "strings")
+
+
+def _is_hidden(cls: type[NodeModel], k: str) -> bool:
+    return k in cls.state and cls.state[k].hidden
+
+
+def _select(v: Any, sel: np.ndarray, n: int) -> Any:
+    """Pick the entries of a per-node value list that belong to a node subset."""
+    if isinstance(v, list | tuple | np.ndarray) and not isinstance(v, str) and len(v) == n and n > 1:
+        arr = np.asarray(v, dtype=object) if isinstance(v, list | tuple) else v
+        return [arr[i] for i in sel] if len(sel) > 1 else arr[sel[0]]
+    return v
+
+
+def _convert(prop: Prop, name: str, value: Any, n: int, rng: np.random.Generator) -> Any:
+    """Turn a user value for ``n`` nodes into array entries, NEST-style type checks included."""
+    value = units.to_nest(value, prop.unit, name)
+    if prop.dtype == "strings":
+        names = [value] if isinstance(value, str) else list(value)
+        out = np.empty(n, dtype=object)
+        for i in range(n):
+            out[i] = list(names)
+        return out
+    if prop.dtype == "vector":
+        arr = np.asarray(value, dtype=float).ravel()
+        out = np.empty(n, dtype=object)
+        for i in range(n):
+            out[i] = arr.copy()
+        return out
+    if prop.dtype is str:
+        if not isinstance(value, str):
+            raise NESTErrors.TypeMismatch(f"Expected datatype: Failed to cast '{name}' to type string.")
+        return value
+    if prop.dtype is bool:
+        if isinstance(value, str):
+            raise NESTErrors.TypeMismatch(
+                f"Expected datatype: Failed to cast '{name}' from std::string to type bool."
+            )
+        return np.asarray(value, dtype=bool)
+    if isinstance(value, str) or (isinstance(value, list | tuple) and any(isinstance(x, str) for x in value)):
+        raise NESTErrors.TypeMismatch(f"Expected datatype: Failed to cast '{name}' from std::string to type double.")
+    if isinstance(value, Parameter):
+        out = value.sample(rng, n)
+    elif n > 1 or np.ndim(value) > 0:
+        out = resolve_values(value, n, rng)
+    else:
+        out = value
+    if prop.dtype is int:
+        return np.asarray(out).astype(np.int64)
+    return np.asarray(out, dtype=np.float64)
+
+
+def _py(v: Any, prop: Prop) -> Any:
+    if prop.dtype == "strings":
+        return list(v)
+    if prop.dtype == "vector":
+        return np.array(v, dtype=float)
+    if prop.dtype is str:
+        return str(v)
+    if prop.dtype is bool:
+        return bool(v)
+    if prop.dtype is int:
+        return int(v)
+    return float(v)
+
+
+def cls_host(cls: type[NodeModel]) -> dict[str, Any]:
+    """Fresh host-side per-node data (e.g. a recorder's events)."""
+    return cls.new_host() if hasattr(cls, "new_host") else {}
+
+
+KERNEL = Kernel()

@@ -1,0 +1,1 @@
+"""Node models, one NEST model per file, grouped by integration category."""

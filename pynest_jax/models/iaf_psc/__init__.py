@@ -1,0 +1,1 @@
+"""Category B: integrate-and-fire neurons with current-based synapses, integrated exactly."""

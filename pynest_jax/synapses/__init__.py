@@ -1,0 +1,1 @@
+"""Synapse models (category E)."""

@@ -1,0 +1,51 @@
+"""Declarative description of NEST synapse models and their registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ..models.base import Prop
+
+SYNAPSE_MODELS: dict[str, type[SynapseModel]] = {}
+
+
+class SynapseModel:
+    """A synapse model: its per-connection parameters and common properties.
+
+    ``params`` are set per connection (``weight``, ``delay`` and
+    model-specific ones); ``common`` are shared by all connections of the model
+    and can only be set with ``SetDefaults`` (e.g. the weight of
+    ``static_synapse_hom_w``).
+    """
+
+    name: ClassVar[str]
+    params: ClassVar[dict[str, Prop]] = {
+        "weight": Prop(1.0, ""),
+        "delay": Prop(1.0, "ms"),
+    }
+    common: ClassVar[dict[str, Prop]] = {}
+    aliases: ClassVar[tuple[str, ...]] = ()
+    sizeof: ClassVar[int] = 32
+
+
+def register_synapse(cls: type[SynapseModel]) -> type[SynapseModel]:
+    SYNAPSE_MODELS[cls.name] = cls
+    for suffix in cls.aliases:
+        SYNAPSE_MODELS[cls.name + suffix] = cls
+    return cls
+
+
+@dataclass
+class SynapseEntry:
+    """A synapse model as the kernel sees it: class plus (possibly copied) defaults."""
+
+    name: str
+    cls: type[SynapseModel]
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    def default(self, key: str) -> Any:
+        if key in self.defaults:
+            return self.defaults[key]
+        props = {**self.cls.params, **self.cls.common}
+        return props[key].default
