@@ -97,12 +97,12 @@ def _check_nc(nodes: Any) -> None:
 
 
 # --------------------------------------------------------------------- models
-def _any_model(name: str) -> ModelEntry | SynapseEntry:
+def _any_model(name: str, error: type = NESTErrors.UnknownModelName) -> ModelEntry | SynapseEntry:
     if name in KERNEL.node_models:
         return KERNEL.node_models[name]
     if name in KERNEL.synapse_models:
         return KERNEL.synapse_models[name]
-    raise NESTErrors.UnknownModelName(f"{name} is not a known model name.")
+    raise error(f"{name} is not a known model name.")
 
 
 def CopyModel(existing: str, new: str, params: Mapping[str, Any] | None = None) -> None:
@@ -182,7 +182,7 @@ def _model_in_use(model: str) -> bool:
 
 def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
     """Defaults of a node or synapse model, with NEST's keys."""
-    entry = _any_model(model)
+    entry = _any_model(model, NESTErrors.UnknownComponent)
     if isinstance(entry, ModelEntry):
         cls = entry.cls
         p, s = KERNEL.model_defaults(entry)
@@ -350,6 +350,15 @@ def Connect(
     return None
 
 
+def _event_of_source(cls: Any) -> str:
+    """The event type a source sends: spikes, currents, or data requests (multimeters)."""
+    if cls.kind == "recorder":
+        return "data"
+    if cls.kind == "stimulator" and cls.emits == "current":
+        return "current"
+    return "spike"
+
+
 def _check_endpoints(src: np.ndarray, tgt: np.ndarray, receptor: np.ndarray) -> None:
     """Refuse connections NEST refuses: wrong direction to devices, unknown receptors."""
     k = KERNEL
@@ -372,12 +381,17 @@ def _check_endpoints(src: np.ndarray, tgt: np.ndarray, receptor: np.ndarray) -> 
         if g.cls.kind == "neuron":
             if any(k.groups[x].cls.receives_spikes for x in np.unique(sg[m])):
                 raise NESTErrors.IllegalConnection("spike_recorder cannot be connected as a source.")
-            local = k.node_local[tgt[m] - 1]
-            if not g.cls.valid_receptor(receptor[m], g.params, local):
-                bad = receptor[m][0]
-                raise NESTErrors.UnknownReceptorType(
-                    f"Receptor type {int(bad)} is not available in {g.model_names[int(local[0])]}."
-                )
+            # NEST asks the target whether it takes this event type at this receptor.
+            events = np.array([_event_of_source(k.groups[x].cls) for x in range(len(k.groups))])[sg]
+            for event in ("spike", "current", "data"):
+                em = m & (events == event)
+                if not em.any():
+                    continue
+                local = k.node_local[tgt[em] - 1]
+                bad = g.cls.receptor_error(receptor[em], event, g.params, local)
+                if bad is not None:
+                    i, err, text = bad
+                    raise getattr(NESTErrors, err)(text.format(model=g.model_names[int(local[i])]))
         if g.cls.receives_spikes:
             if src_kinds - {"neuron", "spike_source"}:
                 raise NESTErrors.IllegalConnection("spike_recorder only records from spiking nodes.")
@@ -389,10 +403,11 @@ def GetConnections(
     synapse_model: str | None = None,
     synapse_label: int | None = None,
 ) -> SynapseCollection:
-    """All connections matching source, target and synapse model, ordered by source."""
+    """All connections matching source, target and synapse model, in NEST's order."""
     if synapse_model is not None:
         KERNEL.synapse_model(synapse_model)
-    blocks, index, srcs, tgts = [], [], [], []
+    blocks, index, srcs, models = [], [], [], []
+    model_ids = {name: i for i, name in enumerate(KERNEL.synapse_models)}
     for b, blk in enumerate(KERNEL.connections):
         if synapse_model is not None and blk.syn_model != synapse_model:
             continue
@@ -405,12 +420,13 @@ def GetConnections(
         blocks.append(np.full(len(idx), b))
         index.append(idx)
         srcs.append(blk.source[idx])
-        tgts.append(blk.target[idx])
+        models.append(np.full(len(idx), model_ids[blk.syn_model]))
     if not blocks:
         return SynapseCollection(np.zeros(0), np.zeros(0))
     b = np.concatenate(blocks)
     i = np.concatenate(index)
-    order = np.lexsort((i, b, np.concatenate(tgts), np.concatenate(srcs)))
+    # NEST lists connections by synapse model, then source, then creation order.
+    order = np.lexsort((i, b, np.concatenate(srcs), np.concatenate(models)))
     return SynapseCollection(b[order], i[order])
 
 

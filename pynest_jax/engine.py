@@ -26,13 +26,13 @@ import jax.numpy as jnp
 import numpy as np
 
 from .errors import NESTErrors
+from .delivery import Layout, build_projection, compact, deliver
+from .kernel import LAST_SPIKE
 from .models.base import StepContext
 from .timeconv import ms_to_steps
 
 jax.config.update("jax_enable_x64", True)
 
-# Events written per block when spreading the spikes of one interval to their synapses.
-_EVENT_BLOCK = 1 << 15
 # Firing rate (spikes/s) that the initial spike buffers can hold; they grow on overflow.
 _INITIAL_RATE = 200.0
 # Intervals per jitted call: bounds recording buffers and sets the progress granularity.
@@ -51,7 +51,7 @@ class Plan:
     n_spiking: int
     D: int
     L: int
-    projections: tuple[tuple[int, bool, bool], ...]  # (target group, hom weight, hom delay)
+    projections: tuple[Layout, ...]
     stim_sets: tuple[tuple[int, int], ...]  # (stimulator group, target group)
     spike_capacity: int
     rec_capacity: int  # spikes recorded per interval
@@ -118,6 +118,8 @@ class Engine:
         sample_conn = (src_kind == "recorder") & to_neuron
 
         self.D = int(dsteps[spike_conn].min()) if spike_conn.any() else max(1, int(ms_to_steps(1.0, h)))
+        # NEST's min_delay counts every connection; it sets when multimeters get their data.
+        self.D_nest = int(dsteps.min()) if len(dsteps) else 1
         dmax = int(dsteps[spike_conn | stim_conn].max()) if (spike_conn | stim_conn).any() else 1
         self.L = dmax + self.D
 
@@ -128,28 +130,15 @@ class Engine:
             m = spike_conn & (tg == gi)
             if not m.any():
                 continue
-            s_idx = gid_sidx[src[m]]
-            order = np.argsort(s_idx, kind="stable")
-            local = k.node_local[tgt[m] - 1][order]
-            chan = g.cls.spike_channel(rec[m][order], w[m][order])
-            row_ptr = np.zeros(self.n_spiking + 1, dtype=np.int64)
-            np.add.at(row_ptr, s_idx[order] + 1, 1)
-            row_ptr = np.cumsum(row_ptr)
-            ww, dd = w[m][order], dsteps[m][order]
-            if not g.cls.spike_weighted:
-                ww = np.ones_like(ww)
-            hom_w = bool(np.all(ww == ww[0]))
-            hom_d = bool(np.all(dd == dd[0]))
-            idx_dtype = np.int32 if self.channels[gi] * g.n < 2**31 and len(ww) < 2**31 else np.int64
-            self.proj_data.append(
-                {
-                    "row_ptr": row_ptr.astype(idx_dtype),
-                    "tgt": (chan.astype(np.int64) * g.n + local).astype(idx_dtype),
-                    "weight": np.float64(ww[0]) if hom_w else ww,
-                    "delay": np.int32(dd[0]) if hom_d else dd.astype(np.int16 if dmax < 2**15 else np.int32),
-                }
+            local = k.node_local[tgt[m] - 1]
+            chan = g.cls.spike_channel(rec[m], w[m])
+            ww = w[m] if g.cls.spike_weighted else np.ones(int(m.sum()))
+            layout, data = build_projection(
+                gid_sidx[src[m]], chan.astype(np.int64) * g.n + local, ww, dsteps[m], self.n_spiking, gi,
+                self.D * h,
             )
-            proj_static.append((gi, hom_w, hom_d))
+            self.proj_data.append(data)
+            proj_static.append(layout)
 
         # Stimulator connections, one set per (stimulator group, target group).
         self.stim_data = []
@@ -240,9 +229,9 @@ class Engine:
             jax.tree.map(jnp.asarray, groups[si].cls.conn_state(len(d["src"])))
             for (si, _), d in zip(stim_static, self.stim_data, strict=True)
         ]
+        # Flat ring buffers [L * C * n + 1]; the last entry absorbs padded events.
         self.ring = [
-            jnp.zeros((self.L, c * g.n), dtype=jnp.float64) if c else jnp.zeros((0,))
-            for g, c in zip(groups, self.channels, strict=True)
+            jnp.zeros(self.L * c * g.n + 1, dtype=jnp.float64) for g, c in zip(groups, self.channels, strict=True)
         ]
         self.sampler_params = [None] * len(self.sampler_info)
 
@@ -257,7 +246,7 @@ class Engine:
                 jax.tree.map(jnp.asarray, g.cls.device_params(g.params, self.h)) for g in k.groups
             ]
             self.dev_state = [
-                {name: jnp.asarray(_dense(v)) for name, v in g.state.items() if g.cls.state[name].dtype != str}
+                {name: jnp.asarray(_dense(v)) for name, v in g.state.items() if name == LAST_SPIKE or g.cls.state[name].dtype != str}
                 for g in k.groups
             ]
             self.sampler_params = []
@@ -274,7 +263,7 @@ class Engine:
             return
         for g, st in zip(self.k.groups, self.dev_state, strict=True):
             for name, v in st.items():
-                g.state[name] = np.array(v)
+                g.state[name] = _per_node(np.array(v)) if g.cls.state[name].dtype == "vector" else np.array(v)
         self.state_on_device = False
         self.params_dirty = True
 
@@ -358,14 +347,14 @@ class Engine:
     def _collect_samples(self, samples: list, end: int) -> None:
         # NEST passes a multimeter the data of a min-delay slice during the next
         # slice: only stamps up to the start of the last slice run are visible.
-        horizon = ((end - 1) // self.D) * self.D
+        horizon = ((end - 1) // self.D_nest) * self.D_nest
         k = self.k
         for info, (buf, stamps, n) in zip(self.sampler_info, samples, strict=True):
             n = int(n)
             buf, stamps = np.asarray(buf)[:n], np.asarray(stamps)[:n]
             g = k.groups[k.node_group[info["gid"] - 1]]
             i = int(k.node_local[info["gid"] - 1])
-            g.cls.add_samples(g, i, stamps, buf, info, self.h, horizon)
+            g.cls.add_samples(g, i, stamps, buf, info, self.h, horizon, self.D_nest)
 
 
 def _replace(plan: Plan, **changes: Any) -> Plan:
@@ -384,9 +373,22 @@ def _pow2(x: int) -> int:
 
 
 def _dense(v: np.ndarray) -> np.ndarray:
+    """Per-node vectors as one [n, width] array, shorter ones padded with zeros."""
     if v.dtype == object:
-        return np.stack([np.asarray(x, dtype=float) for x in v]) if len(v) else np.zeros((0, 0))
+        rows = [np.asarray(x, dtype=float).ravel() for x in v]
+        out = np.zeros((len(rows), max((len(r) for r in rows), default=0)))
+        for i, r in enumerate(rows):
+            out[i, : len(r)] = r
+        return out
     return v
+
+
+def _per_node(a: np.ndarray) -> np.ndarray:
+    """The inverse of ``_dense``: one vector per node, as the kernel stores vector state."""
+    out = np.empty(len(a), dtype=object)
+    for i in range(len(a)):
+        out[i] = a[i].copy()
+    return out
 
 
 def _print_progress(now: int, start: int, end: int, h: float, wall: float) -> None:
@@ -428,18 +430,18 @@ def _make_chunk(plan: Plan):
         steps = t0 + jnp.arange(D, dtype=jnp.int64)
         active = (steps >= lo) & (steps < hi)
         new_c = []
+        states, rings = list(states), list(rings)
         for j, (si, gi) in enumerate(plan.stim_sets):
             cls = plan.group_cls[si]
             sd = stim[j]
             k = jax.random.fold_in(jax.random.fold_in(key, t0), j)
             st, cs, val = cls.emit_block(params[si], states[si], cstates[j], sd["src"], steps, active, k, plan.h)
-            states = states[:si] + [st] + states[si + 1 :]
+            states[si] = st
             new_c.append(cs)
             width = plan.group_channels[gi] * plan.group_n[gi]
             contrib = jnp.where(active[:, None], sd["weight"][None, :] * val, 0.0)
             idx = ((steps[:, None] + sd["delay"][None, :]) % L) * width + sd["tgt"][None, :]
-            ring = rings[gi].reshape(-1).at[idx.reshape(-1)].add(contrib.reshape(-1))
-            rings = rings[:gi] + [ring.reshape(L, width)] + rings[gi + 1 :]
+            rings[gi] = rings[gi].at[idx.reshape(-1)].add(contrib.reshape(-1), mode="promise_in_bounds")
         return states, rings, new_c
 
     def step(params, samp_loc, samp_par, key, t0, kk, carry):
@@ -452,11 +454,14 @@ def _make_chunk(plan: Plan):
         for gi in updating:
             cls = plan.group_cls[gi]
             n, C = plan.group_n[gi], plan.group_channels[gi]
-            x = rings[gi][slot].reshape(C, n) if C else jnp.zeros((0, n))
+            x = jax.lax.dynamic_slice(rings[gi], (slot * C * n,), (C * n,)).reshape(C, n) if C else jnp.zeros((0, n))
             ctx = StepContext(step=s, h=plan.h, key=jax.random.fold_in(ctx_key, gi))
-            states[gi], spk = cls.update(params[gi], states[gi], x, ctx)
+            new, spk = cls.update(params[gi], states[gi], x, ctx)
+            if LAST_SPIKE in states[gi]:
+                new[LAST_SPIKE] = jnp.where(spk > 0, s + 1, states[gi][LAST_SPIKE])
+            states[gi] = new
             if C:
-                rings[gi] = rings[gi].at[slot].set(0.0)
+                rings[gi] = jax.lax.dynamic_update_slice(rings[gi], jnp.zeros(C * n), (slot * C * n,))
             if plan.spiking[gi]:
                 spikes.append(spk.astype(jnp.int32))
         # Multimeters sample the state after this step, stamped s + 1.
@@ -477,36 +482,6 @@ def _make_chunk(plan: Plan):
             spk_buf = jax.lax.dynamic_update_slice(spk_buf, jnp.concatenate(spikes)[None, :], (kk, 0))
         return states, rings, new_samp, spk_buf
 
-    def deliver(rings, proj, t0, gstep, gsrc, gcnt, n_found):
-        valid = jnp.arange(K) < n_found
-        for j, (gi, hom_w, hom_d) in enumerate(plan.projections):
-            pd = proj[j]
-            rp = pd["row_ptr"]
-            start = rp[gsrc]
-            deg = jnp.where(valid, rp[gsrc + 1] - start, 0)
-            incl = jnp.cumsum(deg)
-            excl = incl - deg
-            total = incl[-1]
-            width = plan.group_channels[gi] * plan.group_n[gi]
-
-            def block(b, ring, start=start, incl=incl, excl=excl, total=total, pd=pd, width=width,
-                      hom_w=hom_w, hom_d=hom_d):
-                e = b * _EVENT_BLOCK + jnp.arange(_EVENT_BLOCK, dtype=incl.dtype)
-                i = jnp.minimum(jnp.searchsorted(incl, e, side="right"), K - 1)
-                syn = start[i] + (e - excl[i])
-                ok = e < total
-                syn = jnp.where(ok, syn, 0)
-                w = pd["weight"] if hom_w else pd["weight"][syn]
-                d = pd["delay"] if hom_d else pd["delay"][syn].astype(jnp.int64)
-                slot = (t0 + gstep[i] + d) % L
-                idx = jnp.where(ok, slot * width + pd["tgt"][syn], L * width)
-                return ring.at[idx].add(w * gcnt[i], mode="drop")
-
-            nblocks = (total + _EVENT_BLOCK - 1) // _EVENT_BLOCK
-            ring = jax.lax.fori_loop(0, nblocks, block, rings[gi].reshape(-1))
-            rings = rings[:gi] + [ring.reshape(L, width)] + rings[gi + 1 :]
-        return rings
-
     def interval(params, proj, stim, rec_mask, samp_loc, samp_par, key, carry, t0, lo, hi):
         states, rings, cstates, samp, rec, flags = carry
         if plan.stim_sets:
@@ -521,15 +496,17 @@ def _make_chunk(plan: Plan):
         states, rings, samp, spk_buf = jax.lax.fori_loop(k_lo, k_hi, body, (states, rings, samp, spk_buf))
         flat = spk_buf.reshape(-1)  # [D * S], step-major
         if S and plan.projections:
-            n_found = jnp.count_nonzero(flat)
-            (pos,) = jnp.nonzero(flat, size=K, fill_value=0)
+            pos, n_found = compact(flat, K)
             gstep, gsrc, gcnt = pos // S, pos % S, flat[pos]
-            rings = deliver(rings, proj, t0, gstep, gsrc, gcnt, n_found)
+            rings = list(rings)
+            for layout, pd in zip(plan.projections, proj, strict=True):
+                gi = layout.target_group
+                width = plan.group_channels[gi] * plan.group_n[gi]
+                rings[gi] = deliver(rings[gi], layout, pd, t0, L, width, gstep, gsrc, gcnt, n_found)
             flags = flags.at[0].max(n_found > K)
         if S and plan.recording:
             masked = jnp.where(jnp.tile(rec_mask, D), flat, 0)
-            n_rec = jnp.count_nonzero(masked)
-            (pos,) = jnp.nonzero(masked, size=KR, fill_value=0)
+            pos, n_rec = compact(masked, KR)
             r_steps, r_src, r_cnt, r_n = rec
             r_steps = jax.lax.dynamic_update_slice(r_steps, t0 + pos // S, (r_n,))
             r_src = jax.lax.dynamic_update_slice(r_src, (pos % S).astype(r_src.dtype), (r_n,))

@@ -14,9 +14,13 @@ import numpy as np
 
 from . import units
 from .errors import NESTErrors
-from .models.base import MODELS, ModelEntry, NodeModel, Prop, default_value
+from .models.base import MODELS, NEURON_STATUS, ModelEntry, NodeModel, Prop, default_value
 from .parameters import Parameter, resolve_values
 from .synapses.base import SYNAPSE_MODELS, SynapseEntry
+from .timeconv import steps_to_ms
+
+# State entry the engine keeps for every neuron: the step stamp of its last spike (t_spike).
+LAST_SPIKE = "__last_spike"
 
 _KERNEL_DEFAULTS: dict[str, Any] = {
     "resolution": 0.1,
@@ -144,6 +148,8 @@ class Kernel:
         pdef, sdef = self.model_defaults(entry)
         p = {k: _props_array(cls.params[k], v, n) for k, v in pdef.items()}
         s = {k: _props_array(cls.state[k], v, n) for k, v in sdef.items()}
+        if cls.kind == "neuron":
+            s[LAST_SPIKE] = np.full(n, -1, dtype=np.int64)  # stamp of the last spike, in steps
         first = self.network_size + 1
         gids = np.arange(first, first + n, dtype=np.int64)
         # Check and apply the user's parameters on a scratch copy first, so a
@@ -182,8 +188,16 @@ class Kernel:
         self.node_local = np.concatenate([self.node_local, local])
         return gids
 
-    def _check(self, cls: type[NodeModel], model: str, p: Mapping[str, np.ndarray], gids: np.ndarray) -> None:
-        msg = cls.check(p)
+    def _check(
+        self,
+        cls: type[NodeModel],
+        model: str,
+        p: Mapping[str, np.ndarray],
+        gids: np.ndarray,
+        old: Mapping[str, np.ndarray] | None = None,
+        changed: Mapping[str, Any] | None = None,
+    ) -> None:
+        msg = cls.check_set(p, p if old is None else old, changed or {}, gids, self)
         if msg:
             raise NESTErrors.BadProperty(
                 f"Setting status of a '{model}' with node ID {int(gids[0])}: {msg}"
@@ -216,34 +230,47 @@ class Kernel:
         for k, v in values.items():
             target, prop = (newp, cls.params[k]) if k in cls.params else (news, cls.state[k])
             target[k][idx] = _convert(prop, k, v, len(idx), self.rng)
-        self._check(cls, model, {k: v[idx] for k, v in newp.items()}, gids)
+        self._check(
+            cls, model, {k: v[idx] for k, v in newp.items()}, gids, {k: v[idx] for k, v in p.items()}, values
+        )
         p.update(newp)
         s.update(news)
 
     def set_nodes(self, gids: np.ndarray, values: Mapping[str, Any] | list) -> None:
-        """SetStatus on nodes: one dict for all, or one dict per node."""
+        """SetStatus on nodes: one dict for all, or one dict per node.
+
+        Every value is checked on scratch copies first; the nodes change only if
+        all of them are valid."""
+        if self.engine is not None:
+            self.engine.sync_to_host()
         if isinstance(values, list | tuple):
             if len(values) != len(gids):
-                raise NESTErrors.BadProperty(
-                    "List of dictionaries must be the same size as the number of nodes."
-                )
-            for g, d in zip(gids, values, strict=True):
-                self.set_nodes(np.array([g]), d)
-            return
-        groups = self.node_group[gids - 1]
-        # Nodes in a NodeCollection may span groups; per-node list values follow
-        # the collection order, so split them per group.
-        for gi in np.unique(groups):
-            sel = np.nonzero(groups == gi)[0]
-            g = self.groups[gi]
-            local = self.node_local[gids[sel] - 1]
-            vals = {
-                key: v if _is_list_prop(g.cls, key) else _select(v, sel, len(gids)) for key, v in values.items()
-            }
-            models = {g.model_names[i] for i in local}
-            self._apply(g.cls, sorted(models)[0], g.params, g.state, vals, local, gids[sel], "SetStatus")
-            if hasattr(g.cls, "on_set"):
-                g.cls.on_set(g, local, vals, self)
+                raise NESTErrors.BadProperty("List of dictionaries must be the same size as the number of nodes.")
+            updates = [(np.array([g]), d) for g, d in zip(gids, values, strict=True)]
+        else:
+            updates = [(gids, values)]
+        work: dict[int, tuple[dict[str, np.ndarray], dict[str, np.ndarray]]] = {}
+        applied = []
+        for node_ids, vals_all in updates:
+            groups = self.node_group[node_ids - 1]
+            # Nodes in a NodeCollection may span groups; per-node list values follow
+            # the collection order, so split them per group.
+            for gi in np.unique(groups):
+                sel = np.nonzero(groups == gi)[0]
+                g = self.groups[gi]
+                p, st = work.setdefault(int(gi), (dict(g.params), dict(g.state)))
+                local = self.node_local[node_ids[sel] - 1]
+                vals = {
+                    key: v if _is_list_prop(g.cls, key) else _select(v, sel, len(node_ids))
+                    for key, v in vals_all.items()
+                }
+                model = sorted({g.model_names[i] for i in local})[0]
+                self._apply(g.cls, model, p, st, vals, local, node_ids[sel], "SetStatus")
+                applied.append((g, local, vals))
+        for gi, (p, st) in work.items():
+            self.groups[gi].params, self.groups[gi].state = p, st
+        for g, local, vals in applied:
+            g.cls.on_set(g, local, vals, self)
         if self.engine is not None:
             self.engine.mark_params_dirty()
 
@@ -260,6 +287,10 @@ class Kernel:
         for k, prop in cls.state.items():
             if not prop.hidden:
                 d[k] = _py(g.state[k][i], prop)
+        if cls.kind == "neuron":
+            d.update(NEURON_STATUS)
+            last = int(g.state[LAST_SPIKE][i])
+            d["t_spike"] = float(steps_to_ms(last, self.h)) if last >= 0 else -1.0
         d.update(cls.status_extra(g.params, i))
         d.update(cls.host_status(g, i, self) if hasattr(cls, "host_status") else {})
         d.update(cls.extra_status)

@@ -286,7 +286,7 @@ class SynapseCollection:
         return out
 
     def get(self, keys: Any = None, *more: Any, output: str = "") -> Any:
-        all_keys = ["delay", "port", "receptor", "source", "synapse_id", "synapse_model", "target",
+        all_keys = ["delay", "port", "receptor", "sizeof", "source", "synapse_id", "synapse_model", "target",
                     "target_thread", "weight"]
         k = _kernel()
         if keys is None:
@@ -389,6 +389,8 @@ def _conn_value(k: Any, blk: Any, b: int, i: int, key: str, h: float) -> Any:
         return list(k.synapse_models).index(blk.syn_model)
     if key == "target_thread":
         return 0
+    if key == "sizeof":
+        return k.synapse_models[blk.syn_model].cls.sizeof
     if key in blk.extra:
         return float(blk.extra[key][i])
     entry = k.synapse_models[blk.syn_model]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import nest as real_nest
+import nest as real_nest  # noqa: F401  (re-exported for tests)
 import numpy as np
 
 import pynest_jax

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import ARCHIVING_PARAMS, NEURON_STATUS, NodeModel, register
+from .base import ARCHIVING_PARAMS, NodeModel, register
 
 
 @register
@@ -18,7 +18,7 @@ class parrot_neuron(NodeModel):
     params = dict(ARCHIVING_PARAMS)
     channels = ("spikes", "ignored")
     spike_weighted = False
-    extra_status = {k: v for k, v in NEURON_STATUS.items()}
+    extra_status = {"flush_event_send_interval": float("inf")}
 
     @classmethod
     def valid_receptor(cls, receptor, p, local):

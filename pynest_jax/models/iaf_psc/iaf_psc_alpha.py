@@ -36,8 +36,8 @@ class iaf_psc_alpha(NodeModel):
     }
     state = {
         "V_m": Prop(lambda p: p["E_L"], "mV"),
-        "I_syn_ex": Prop(0.0, "pA"),
-        "I_syn_in": Prop(0.0, "pA"),
+        "I_syn_ex": Prop(0.0, "pA", hidden=True),
+        "I_syn_in": Prop(0.0, "pA", hidden=True),
         "dI_syn_ex": Prop(0.0, "pA/ms", hidden=True),
         "dI_syn_in": Prop(0.0, "pA/ms", hidden=True),
         "I_stim": Prop(0.0, "pA", hidden=True),
