@@ -13,12 +13,21 @@ import types
 import warnings
 from typing import Any
 
+import os
+
 import jax
 
 jax.config.update("jax_enable_x64", True)
+# Compiled steps persist across processes unless PYNEST_JAX_COMPILATION_CACHE is "0".
+_cache = os.environ.get("PYNEST_JAX_COMPILATION_CACHE", os.path.expanduser("~/.cache/pynest_jax/xla"))
+if _cache not in ("", "0"):
+    jax.config.update("jax_compilation_cache_dir", _cache)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
 
 from . import devices as _devices  # noqa: E402,F401  (registers models)
 from . import math, random  # noqa: E402
+from .alias import install_nest_alias, uninstall_nest_alias  # noqa: E402,F401
 from .api import *  # noqa: E402,F403
 from .api import GetKernelStatus, SetKernelStatus  # noqa: E402
 from .errors import NESTError, NESTErrors  # noqa: E402
@@ -119,6 +128,10 @@ class _NestModule(types.ModuleType):
             return get_verbosity()
         if name.startswith("__"):
             raise AttributeError(name)
+        if name in ("raster_plot", "voltage_trace"):  # lazily loaded, as in PyNEST
+            import importlib
+
+            return importlib.import_module(f"{__name__}.{name}")
         status = GetKernelStatus()
         if name in status:
             return status[name]

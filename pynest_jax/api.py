@@ -10,7 +10,7 @@ import numpy as np
 import saiunit as u
 
 from . import units
-from .connection_rules import connect_pairs
+from .connection_rules import connect_pairs_indexed
 from .engine import Engine
 from .errors import NESTErrors
 from .kernel import KERNEL, ConnBlock
@@ -260,7 +260,10 @@ def _weight_value(v: Any) -> Any:
 
 def _delay_steps_checked(delay_ms: np.ndarray, h: float) -> np.ndarray:
     """Delays rounded to whole steps, as NEST does; below one step is a BadDelay."""
-    steps = np.round(np.asarray(delay_ms, dtype=float) / h).astype(np.int64)
+    delay_ms = np.asarray(delay_ms, dtype=float)
+    if delay_ms.ndim == 1 and len(delay_ms) and delay_ms.strides == (0,):  # one value for all
+        return np.broadcast_to(_delay_steps_checked(delay_ms[:1].copy(), h)[0], delay_ms.shape)
+    steps = np.round(delay_ms / h).astype(np.int64)
     bad = steps < 1
     if np.any(bad):
         value = float(np.asarray(delay_ms, dtype=float)[bad][0])
@@ -271,17 +274,19 @@ def _delay_steps_checked(delay_ms: np.ndarray, h: float) -> np.ndarray:
     return steps
 
 
-def _syn_values(value: Any, n: int, name: str) -> np.ndarray:
+def _syn_values(value: Any, n: int, name: str, element: np.ndarray | None = None) -> np.ndarray:
+    """One value per connection: a scalar becomes a read-only broadcast view (no memory),
+    an array is read in NEST's element order, a Parameter is drawn per connection."""
     if isinstance(value, Parameter):
         return value.sample(KERNEL.rng, n)
     arr = np.asarray(value, dtype=float)
     if arr.ndim == 0:
-        return np.full(n, float(arr))
+        return np.broadcast_to(np.float64(arr), (n,))
     flat = arr.ravel()
+    if element is not None and len(element) == n and len(flat) >= (int(element.max()) + 1 if n else 0):
+        return flat[element].astype(float)
     if len(flat) != n:
-        raise NESTErrors.DimensionMismatch(
-            f"Expected {n} values for '{name}' but got {len(flat)}."
-        )
+        raise NESTErrors.DimensionMismatch(f"Expected {n} values for '{name}' but got {len(flat)}.")
     return flat.astype(float)
 
 
@@ -317,16 +322,16 @@ def Connect(
             "use SetDefaults or CopyModel."
         )
 
-    src, tgt = connect_pairs(pre.ids, post.ids, conn_spec, KERNEL.rng)
+    src, tgt, element = connect_pairs_indexed(pre.ids, post.ids, conn_spec, KERNEL.rng)
     n = len(src)
     weight_spec = syn_spec.get("weight", entry.default("weight"))
-    weight = _syn_values(_weight_value(weight_spec), n, "weight")
+    weight = _syn_values(_weight_value(weight_spec), n, "weight", element)
     delay_spec = syn_spec.get("delay", entry.default("delay"))
     delay_spec = units.to_nest(delay_spec, "ms", "delay")
-    delay_steps = _delay_steps_checked(_syn_values(delay_spec, n, "delay"), KERNEL.h)
-    receptor = _syn_values(syn_spec.get("receptor_type", 0), n, "receptor_type").astype(np.int64)
+    delay_steps = _delay_steps_checked(_syn_values(delay_spec, n, "delay", element), KERNEL.h)
+    receptor = _as_int(_syn_values(syn_spec.get("receptor_type", 0), n, "receptor_type", element))
     extra = {
-        k: _syn_values(units.to_nest(v, cls.params[k].unit, k), n, k)
+        k: _syn_values(units.to_nest(v, cls.params[k].unit, k), n, k, element)
         for k, v in syn_spec.items()
         if k in cls.params and k not in ("weight", "delay")
     }
@@ -339,7 +344,7 @@ def Connect(
         source=src,
         target=tgt,
         weight=weight,
-        delay=steps_to_ms(delay_steps, KERNEL.h),
+        delay=_uniform_or(delay_steps, lambda d: steps_to_ms(d, KERNEL.h)),
         receptor=receptor,
         extra=extra,
     )
@@ -359,16 +364,30 @@ def _event_of_source(cls: Any) -> str:
     return "spike"
 
 
+def _uniform_or(values: np.ndarray, fn: Any) -> np.ndarray:
+    """Apply ``fn`` elementwise, keeping a broadcast (one value for all) array broadcast."""
+    if values.ndim == 1 and len(values) and values.strides == (0,):
+        return np.broadcast_to(fn(values[:1].copy())[0], values.shape)
+    return fn(values)
+
+
+def _as_int(values: np.ndarray) -> np.ndarray:
+    return _uniform_or(values, lambda v: np.asarray(v).astype(np.int64))
+
+
 def _check_endpoints(src: np.ndarray, tgt: np.ndarray, receptor: np.ndarray) -> None:
     """Refuse connections NEST refuses: wrong direction to devices, unknown receptors."""
     k = KERNEL
     if not len(src):
         return
     sg, tg = k.node_group[src - 1], k.node_group[tgt - 1]
-    for gi in np.unique(tg):
+    n_groups = len(k.groups)
+    single_target_group = tg.min() == tg.max()
+    for gi in np.nonzero(np.bincount(tg, minlength=n_groups))[0]:
         g = k.groups[gi]
-        m = tg == gi
-        src_kinds = {k.groups[x].cls.kind for x in np.unique(sg[m])}
+        m = np.ones(len(tg), dtype=bool) if single_target_group else tg == gi
+        src_groups = np.nonzero(np.bincount(sg[m], minlength=n_groups))[0]
+        src_kinds = {k.groups[x].cls.kind for x in src_groups}
         if g.cls.kind == "recorder" and not g.cls.receives_spikes:
             raise NESTErrors.IllegalConnection(
                 f"Creation of connection is not possible because {g.cls.name} cannot receive events; "
@@ -379,12 +398,18 @@ def _check_endpoints(src: np.ndarray, tgt: np.ndarray, receptor: np.ndarray) -> 
                 "Creation of connection is not possible because the target does not handle events."
             )
         if g.cls.kind == "neuron":
-            if any(k.groups[x].cls.receives_spikes for x in np.unique(sg[m])):
+            if any(k.groups[x].cls.receives_spikes for x in src_groups):
                 raise NESTErrors.IllegalConnection("spike_recorder cannot be connected as a source.")
             # NEST asks the target whether it takes this event type at this receptor.
-            events = np.array([_event_of_source(k.groups[x].cls) for x in range(len(k.groups))])[sg]
+            group_events = [_event_of_source(k.groups[x].cls) for x in src_groups]
             for event in ("spike", "current", "data"):
-                em = m & (events == event)
+                if event not in group_events:
+                    continue
+                if len(src_groups) == 1:
+                    em = m
+                else:
+                    ev_groups = [x for x, e in zip(src_groups, group_events, strict=True) if e == event]
+                    em = m & np.isin(sg, ev_groups)
                 if not em.any():
                     continue
                 local = k.node_local[tgt[em] - 1]
@@ -438,8 +463,9 @@ def _engine() -> Engine:
 
 
 def Prepare() -> None:
-    """Build the device image of the network (compiled lazily on the first Run)."""
-    _engine()
+    """Build the device image of the network (compiled lazily on the first Run) and
+    run every node's pre-run hook, as NEST's Prepare does."""
+    _engine().prepare()
     KERNEL.prepared = True
 
 

@@ -32,6 +32,11 @@ Semantics, as NEST implements them:
   then all reverse ones) and is required by ``symmetric_pairwise_bernoulli``;
   NEST 3.10 refuses it for every other rule, ``all_to_all`` included.
 
+Non-spatial :class:`~pynest_jax.parameters.Parameter` values are accepted where
+NEST accepts them: ``indegree``/``outdegree`` (drawn per node and rounded),
+``p`` of ``pairwise_bernoulli`` and ``pairwise_avg_num_conns`` (drawn per pair).
+As in NEST, such values skip the up-front range checks.
+
 Where NEST would loop forever (e.g. ``fixed_indegree`` asking for more distinct
 non-self sources than exist), we raise ``BadProperty`` instead.
 """
@@ -44,6 +49,7 @@ from collections.abc import Callable
 import numpy as np
 
 from pynest_jax.errors import NESTErrors
+from pynest_jax.parameters import Parameter
 
 __all__ = ["RULES", "connect_pairs", "connect_pairs_indexed"]
 
@@ -63,10 +69,10 @@ _SYMMETRIC_RULES = ("one_to_one", "symmetric_pairwise_bernoulli")
 
 # Sizes of the work arrays processed at once (elements).
 _CHUNK = 1 << 22
-_TABLE = 1 << 23
-# Above these, dense (per pair) sampling beats sparse sampling.
+# Above this p, Bernoulli trials are drawn pair by pair instead of via geometric gaps.
 _DENSE_P = 0.25
-_DENSE_LAMBDA = 0.25
+# Above this mean, draw pairwise_poisson counts pair by pair with NumPy's sampler.
+_POISSON_TABLE = 30.0
 _MAX_CONNS_MSG = (
     "Too many connections: at most 134217726 connections supported per virtual process and synapse model."
 )
@@ -85,6 +91,8 @@ def _cpp_type_name(value: object) -> str:
     """Name of the C++ type NEST's dictionary converter stores ``value`` as."""
     if isinstance(value, bool):
         return "bool"
+    if isinstance(value, Parameter):
+        return "std::shared_ptr<nest::Parameter>"
     if isinstance(value, int | np.integer):
         return "long"
     if isinstance(value, float | np.floating):
@@ -111,7 +119,7 @@ def _cpp_type_name(value: object) -> str:
 
 def _check_convertible(key: str, value: object) -> None:
     """Reject values PyNEST cannot pass to the kernel, with PyNEST's builtin exceptions."""
-    if isinstance(value, bool | float | str | dict | np.integer | np.floating | list | tuple):
+    if isinstance(value, bool | float | str | dict | np.integer | np.floating | list | tuple | Parameter):
         return
     if isinstance(value, int):
         if not -(2**63) <= value < 2**63:
@@ -144,17 +152,21 @@ def _required(spec: dict, key: str) -> object:
     return spec[key]
 
 
-def _as_long(spec: dict, key: str) -> int:
+def _as_long(spec: dict, key: str, allow_parameter: bool = False) -> int | Parameter:
     value = _required(spec, key)
     if isinstance(value, int | np.integer) and not isinstance(value, bool):
         return int(value)
+    if allow_parameter and isinstance(value, Parameter):
+        return value
     raise _type_mismatch(key, value, "long")
 
 
-def _as_double(spec: dict, key: str) -> float:
+def _as_double(spec: dict, key: str, allow_parameter: bool = False) -> float | Parameter:
     value = _required(spec, key)
     if isinstance(value, bool | int | float | np.integer | np.floating):
         return float(value)
+    if allow_parameter and isinstance(value, Parameter):
+        return value
     raise _type_mismatch(key, value, "double", ".")
 
 
@@ -176,6 +188,8 @@ def _normalise_conn_spec(conn_spec: dict | str | None) -> dict:
     if not isinstance(conn_spec, dict):
         raise TypeError("conn_spec must be a string or dict")
     spec = dict(conn_spec)
+    if any(isinstance(v, Parameter) and v.is_spatial() for v in spec.values()):
+        raise TypeError("Presynaptic NodeCollection must have spatial information")
     if "rule" not in spec:
         raise NESTErrors.KeyError("rule")
     rule = str(spec["rule"])
@@ -229,11 +243,14 @@ def _parse(spec: dict, n_sources: int, n_targets: int) -> dict:
         key = "indegree" if rule == "fixed_indegree" else "outdegree"
         word = "Indegree" if key == "indegree" else "Outdegree"
         pool = n_sources if key == "indegree" else n_targets
-        value = _as_long(spec, key)
-        if not multapses:
+        value = _as_long(spec, key, allow_parameter=True)
+        # NEST checks only scalar degrees up front; a Parameter is drawn per node at connect time.
+        if isinstance(value, Parameter):
+            pass
+        elif not multapses:
             if value > pool:
                 raise NESTErrors.BadProperty(f"{word} cannot be larger than population size.")
-        if value < 0:
+        if not isinstance(value, Parameter) and value < 0:
             raise NESTErrors.BadProperty(f"{word} cannot be less than zero.")
         par["degree"] = value
     elif rule == "fixed_total_number":
@@ -250,8 +267,8 @@ def _parse(spec: dict, n_sources: int, n_targets: int) -> dict:
             )
         par["N"] = n
     elif rule == "pairwise_bernoulli":
-        p = _as_double(spec, "p")
-        if p < 0 or p > 1:
+        p = _as_double(spec, "p", allow_parameter=True)
+        if not isinstance(p, Parameter) and (p < 0 or p > 1):
             raise NESTErrors.BadProperty("Connection probability 0 <= p <= 1 required.")
         par["p"] = p
     elif rule == "symmetric_pairwise_bernoulli":
@@ -267,11 +284,13 @@ def _parse(spec: dict, n_sources: int, n_targets: int) -> dict:
             raise NESTErrors.BadProperty("Symmetric connections must be enabled.")
         par["p"] = p
     elif rule == "pairwise_poisson":
-        lam = _as_double(spec, "pairwise_avg_num_conns")
-        if lam < 0:
-            raise NESTErrors.BadProperty("Connection parameter 0 ≤ pairwise_avg_num_conns required.")
-        if not multapses:
-            raise NESTErrors.BadProperty("Multapses must be allowed for this connection rule.")
+        lam = _as_double(spec, "pairwise_avg_num_conns", allow_parameter=True)
+        # As in NEST, a Parameter skips both checks (and then creates multapses regardless).
+        if not isinstance(lam, Parameter):
+            if lam < 0:
+                raise NESTErrors.BadProperty("Connection parameter 0 ≤ pairwise_avg_num_conns required.")
+            if not multapses:
+                raise NESTErrors.BadProperty("Multapses must be allowed for this connection rule.")
         par["lam"] = lam
 
     unaccessed = sorted(set(spec) - set(_COMMON_KEYS) - set(RULES[rule]))
@@ -297,73 +316,103 @@ def _self_index(pool: np.ndarray, nodes: np.ndarray) -> np.ndarray:
 
 
 def _to_ids(pool: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """Map pool indices to node ids (cheap when the pool is a contiguous id range)."""
+    """Map pool indices to node ids; reuses ``idx`` when the pool is a contiguous id range."""
     if len(pool) and pool[-1] - pool[0] == len(pool) - 1:
+        if idx.dtype != np.int64:
+            return idx.astype(np.int64) + pool[0]
         idx += pool[0]
         return idx
     return pool[idx]
 
 
-def _uniform_excluding(rng: np.random.Generator, n_pool: int, excl: np.ndarray) -> np.ndarray:
-    """One uniform draw per entry from ``range(n_pool)`` minus ``excl`` (no exclusion where -1)."""
-    has = excl >= 0
-    high = n_pool - has.astype(np.int64)
-    r = rng.integers(0, high)
-    r += has & (r >= excl)
-    return r
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenation of ``arange(s, s + l)`` for each (s, l)."""
+    total = int(lengths.sum())
+    offs = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + (np.arange(total, dtype=np.int64) - offs)
 
 
-def _draws_excluding(rng: np.random.Generator, n_pool: int, excl_rows: np.ndarray, k: int) -> np.ndarray:
-    """``(len(excl_rows), k)`` uniform draws with replacement, row i avoiding ``excl_rows[i]``."""
-    n_rows = len(excl_rows)
+def _draw_block(
+    rng: np.random.Generator, n_pool: int, excl_rows: np.ndarray, m: int, dtype: type = np.int64
+) -> np.ndarray:
+    """``(len(excl_rows), m)`` iid uniform pool indices; row i never ``excl_rows[i]`` (if >= 0)."""
     has = excl_rows >= 0
-    out = np.empty((n_rows, k), dtype=np.int64)
-    if has.all() or not has.any():
-        h = bool(has.any())
-        out[...] = rng.integers(0, n_pool - h, size=(n_rows, k))
-        if h:
-            out += out >= excl_rows[:, None]
+    n_rows = len(excl_rows)
+    if not has.any():
+        return rng.integers(0, n_pool, size=(n_rows, m), dtype=dtype)
+    if has.all():
+        out = rng.integers(0, n_pool - 1, size=(n_rows, m), dtype=dtype)
+        out += out >= excl_rows[:, None].astype(dtype)
         return out
+    out = np.empty((n_rows, m), dtype=dtype)
     rows_h = np.flatnonzero(has)
     rows_n = np.flatnonzero(~has)
-    out[rows_n] = rng.integers(0, n_pool, size=(len(rows_n), k))
-    sub = rng.integers(0, n_pool - 1, size=(len(rows_h), k))
-    sub += sub >= excl_rows[rows_h][:, None]
+    out[rows_n] = rng.integers(0, n_pool, size=(len(rows_n), m), dtype=dtype)
+    sub = rng.integers(0, n_pool - 1, size=(len(rows_h), m), dtype=dtype)
+    sub += sub >= excl_rows[rows_h][:, None].astype(dtype)
     out[rows_h] = sub
     return out
 
 
-def _distinct_sparse(
-    rng: np.random.Generator, n_pool: int, excl_rows: np.ndarray, row: np.ndarray, table: np.ndarray
-) -> np.ndarray:
-    """Fill each position of ``row`` with a pool index, distinct within a row.
+def _draws_needed(avail: int, k: int) -> int:
+    """Draws with replacement from ``avail`` values that give ``k`` distinct ones with
+    overwhelming probability (mean + 6 standard deviations of the coupon-collector time)."""
+    frac = np.arange(k, dtype=np.float64) / avail
+    mean = float(np.sum(1.0 / (1.0 - frac)))
+    var = float(np.sum(frac / (1.0 - frac) ** 2))
+    return int(math.ceil(mean + 6.0 * math.sqrt(var) + 8))
 
-    Draw everything with replacement, keep one representative per repeated value,
-    and redraw only the losers (against the values already kept) until none are
-    left.  The rule is blind to the labels, so every ordered sample without
-    replacement is equally likely, as in NEST's draw-and-reject loop.
-    ``table`` (size >= rows * n_pool, all -1) marks kept values; it is restored.
+
+def _first_distinct(
+    rng: np.random.Generator, n_pool: int, excl_rows: np.ndarray, counts: np.ndarray, out: np.ndarray
+) -> None:
+    """Sample without replacement exactly as NEST does: draw uniformly with replacement
+    and keep each value the first time it appears, until ``counts[i]`` values are kept
+    for row i.  Rows are written one after the other into ``out``, in draw order.
+
+    Draws are made in blocks of ``m`` per row; finding first occurrences is a row-wise
+    sort of ``value * m + position``.  A row that has too few distinct values in its
+    block (probability ~1e-9) is redrawn with a larger block; the ordered sample is
+    independent of how many draws it took, so this does not bias it.
     """
-    excl = excl_rows[row]
-    vals = _uniform_excluding(rng, n_pool, excl)
-    key = row * n_pool + vals
-    pending = np.arange(len(row))
-    kp = key
-    while pending.size:
-        free = table[kp] < 0
-        cand = pending[free]
-        kc = kp[free]
-        table[kc] = cand
-        won = table[kc] == cand
-        rejected = np.concatenate((pending[~free], cand[~won]))
-        if rejected.size == 0:
-            break
-        rr = row[rejected]
-        key[rejected] = rr * n_pool + _uniform_excluding(rng, n_pool, excl[rejected])
-        pending = rejected
-        kp = key[rejected]
-    table[key] = -1
-    return key - row * n_pool
+    n_rows = len(excl_rows)
+    starts = np.concatenate(([0], np.cumsum(counts)))
+    avail = n_pool - int((excl_rows >= 0).any())
+    m0 = _draws_needed(avail, int(counts.max()))
+    block = max(1, _CHUNK // m0)
+    for r0 in range(0, n_rows, block):
+        rows = np.arange(r0, min(n_rows, r0 + block))
+        m = m0
+        while rows.size:
+            cnt = counts[rows]
+            small = n_pool * m < 2**31
+            kdt = np.int32 if small else np.int64
+            vals = _draw_block(rng, n_pool, excl_rows[rows], m, kdt)
+            key = vals * kdt(m)
+            key += np.arange(m, dtype=kdt)
+            key.sort(axis=1)
+            sv, pos = np.divmod(key, kdt(m))
+            del key
+            new = np.empty(sv.shape, dtype=bool)
+            new[:, 0] = True
+            np.not_equal(sv[:, 1:], sv[:, :-1], out=new[:, 1:])
+            del sv
+            first = np.empty(new.shape, dtype=bool)
+            np.put_along_axis(first, pos, new, axis=1)
+            del pos, new
+            # keep the first cnt[i] first occurrences of each row (rows with fewer: redo)
+            where = np.flatnonzero(first)
+            per_row = first.sum(axis=1)
+            ok = per_row >= cnt
+            rank = np.arange(len(where)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+            take = rank < np.repeat(np.where(ok, cnt, 0), per_row)
+            picked = vals.ravel()[where[take]]
+            if ok.all():
+                out[starts[rows[0]] : starts[rows[-1] + 1]] = picked
+                break
+            out[_ranges(starts[rows[ok]], cnt[ok])] = picked
+            rows = rows[~ok]
+            m *= 2
 
 
 def _sample_rows(
@@ -373,119 +422,141 @@ def _sample_rows(
     counts: np.ndarray | int,
     replace: bool,
 ) -> np.ndarray:
-    """Row-major flat array of pool indices: ``counts[i]`` draws for row ``i``, uniformly,
-    never ``excl_rows[i]``, with or without replacement, in random (draw) order."""
+    """Row-major flat array of pool indices: ``counts[i]`` uniform draws for row ``i``,
+    never ``excl_rows[i]``, with or without replacement, in draw order."""
     n_rows = len(excl_rows)
-    const = np.isscalar(counts)
-    counts_arr = np.full(n_rows, counts, dtype=np.int64) if const else np.asarray(counts, dtype=np.int64)
+    if np.isscalar(counts):
+        k = int(counts)
+        if k == 0 or n_rows == 0:
+            return np.empty(0, dtype=np.int64)
+        if replace:
+            return _draw_block(rng, n_pool, excl_rows, k).ravel()
+        counts_arr = np.full(n_rows, k, dtype=np.int64)
+    else:
+        counts_arr = np.asarray(counts, dtype=np.int64)
+        k = -1
+        if replace:
+            ex = np.repeat(excl_rows, counts_arr)
+            has = ex >= 0
+            r = rng.integers(0, n_pool - has.astype(np.int64))
+            r += has & (r >= ex)
+            return r
     total = int(counts_arr.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    if replace and const:
-        return _draws_excluding(rng, n_pool, excl_rows, int(counts)).ravel()
-    if replace:
-        row = np.repeat(np.arange(n_rows, dtype=np.int64), counts_arr)
-        return _uniform_excluding(rng, n_pool, excl_rows[row])
-
-    k_max = int(counts_arr.max())
-    avail_min = n_pool - int((excl_rows >= 0).any())
     out = np.empty(total, dtype=np.int64)
-    starts = np.concatenate(([0], np.cumsum(counts_arr)))
-    if 4 * k_max <= avail_min:
-        # sparse: redraw duplicates, a block of rows at a time
-        block = max(1, _TABLE // n_pool)
-        table = np.full(min(n_rows, block) * n_pool, -1, dtype=np.int32)
-        for r0 in range(0, n_rows, block):
-            r1 = min(n_rows, r0 + block)
-            cnt = counts_arr[r0:r1]
-            row = np.repeat(np.arange(r1 - r0, dtype=np.int64), cnt)
-            out[starts[r0] : starts[r1]] = _distinct_sparse(rng, n_pool, excl_rows[r0:r1], row, table)
+    if total == 0:
         return out
-    # dense: random keys per (row, pool element); the k smallest keys, in key order
+    avail = n_pool - int((excl_rows >= 0).any())
+    if 4 * int(counts_arr.max()) <= avail:
+        _first_distinct(rng, n_pool, excl_rows, counts_arr, out)
+        return out
+    # Dense: iid random keys per (row, pool element); the smallest keys win, which is
+    # a uniform sample, and their order is a uniform random order.
+    starts = np.concatenate(([0], np.cumsum(counts_arr)))
     block = max(1, _CHUNK // n_pool)
     for r0 in range(0, n_rows, block):
         r1 = min(n_rows, r0 + block)
         keys = rng.random((r1 - r0, n_pool))
         ex = excl_rows[r0:r1]
         rows_h = np.flatnonzero(ex >= 0)
-        keys[rows_h, ex[rows_h]] = 2.0  # never among the smallest: k <= available
-        cnt = counts_arr[r0:r1]
-        if const:
-            k = int(counts)
-            sel = (
-                np.argpartition(keys, k - 1, axis=1)[:, :k]
-                if k < n_pool
-                else np.tile(np.arange(n_pool), (r1 - r0, 1))
-            )
-            order = np.argsort(np.take_along_axis(keys, sel, axis=1), axis=1)
-            out[starts[r0] : starts[r1]] = np.take_along_axis(sel, order, axis=1).ravel()
+        keys[rows_h, ex[rows_h]] = 2.0  # never selected: counts <= available
+        if k >= 0:
+            if k < n_pool:
+                sel = np.argpartition(keys, k - 1, axis=1)[:, :k]
+            else:
+                sel = np.broadcast_to(np.arange(n_pool), (r1 - r0, n_pool))
+            out[starts[r0] : starts[r1]] = rng.permuted(sel, axis=1).ravel()
         else:
-            order = np.argsort(keys, axis=1)
+            cnt = counts_arr[r0:r1]
             kk = int(cnt.max())
-            part = order[:, :kk]
-            out[starts[r0] : starts[r1]] = part[np.arange(kk)[None, :] < cnt[:, None]]
+            order = np.argsort(keys, axis=1)[:, :kk]
+            out[starts[r0] : starts[r1]] = order[np.arange(kk)[None, :] < cnt[:, None]]
     return out
 
 
 def _bernoulli_positions(rng: np.random.Generator, n_total: int, p: float) -> np.ndarray:
-    """Sorted indices of successes among ``n_total`` independent Bernoulli(p) trials."""
+    """Sorted indices of the successes among ``n_total`` independent Bernoulli(p) trials."""
     if n_total == 0 or p <= 0:
         return np.empty(0, dtype=np.int64)
-    if p >= 1 or math.isnan(p):  # NEST's test `drand() >= p` never rejects for NaN
+    if p >= 1:
         return np.arange(n_total, dtype=np.int64)
     parts = []
     if p > _DENSE_P:
         for start in range(0, n_total, _CHUNK):
-            size = min(_CHUNK, n_total - start)
-            idx = np.flatnonzero(rng.random(size) < p)
+            idx = np.flatnonzero(rng.random(min(_CHUNK, n_total - start)) < p)
             idx += start
             parts.append(idx)
-    else:
-        # gaps between successes are geometric
-        last = -1
-        while True:
-            remaining = n_total - 1 - last
-            mean = remaining * p
-            m = min(int(mean + 6.0 * math.sqrt(mean) + 64), _CHUNK)
-            pos = last + np.cumsum(rng.geometric(p, size=m))
-            if pos[-1] >= n_total:
-                parts.append(pos[pos < n_total])
-                break
-            parts.append(pos)
-            last = int(pos[-1])
-    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-
-
-def _poisson_positions(rng: np.random.Generator, n_total: int, lam: float) -> np.ndarray:
-    """Sorted indices among ``n_total`` slots, slot i repeated Poisson(lam) times."""
-    if n_total == 0 or not lam > 0:  # NaN: NEST's Poisson draw gives 0
-        return np.empty(0, dtype=np.int64)
-    if math.isinf(lam):
-        raise NESTErrors.KernelException(_MAX_CONNS_MSG)
-    if lam <= _DENSE_LAMBDA:
-        # total is Poisson(lam * n); given the total, slots are uniform multinomial
-        m = int(rng.poisson(lam * n_total))
-        return np.sort(rng.integers(0, n_total, size=m))
-    parts = []
-    for start in range(0, n_total, _CHUNK):
-        size = min(_CHUNK, n_total - start)
-        cnt = rng.poisson(lam, size=size)
-        parts.append(np.repeat(np.arange(start, start + size, dtype=np.int64), cnt))
+        return np.concatenate(parts)
+    # sparse: the gaps between successes are geometric
+    last = -1
+    while True:
+        mean = (n_total - 1 - last) * p
+        m = min(int(mean + 6.0 * math.sqrt(mean) + 64), _CHUNK)
+        pos = last + np.cumsum(rng.geometric(p, size=m))
+        if pos[-1] >= n_total:
+            parts.append(pos[pos < n_total])
+            break
+        parts.append(pos)
+        last = int(pos[-1])
     return np.concatenate(parts)
 
 
-def _pairs_from_grid(
+def _truncated_poisson(rng: np.random.Generator, lam: float, size: int) -> np.ndarray:
+    """Poisson(lam) draws conditioned on being >= 1 (inverse CDF; 0 < lam <= _POISSON_TABLE)."""
+    kmax = int(lam + 12.0 * math.sqrt(lam) + 40)
+    k = np.arange(1, kmax + 1, dtype=np.float64)
+    log_pmf = -lam + k * math.log(lam) - np.array([math.lgamma(x + 1.0) for x in k])
+    cdf = np.cumsum(np.exp(log_pmf)) / -math.expm1(-lam)
+    return np.searchsorted(cdf, rng.random(size), side="right") + 1
+
+
+def _poisson_positions(rng: np.random.Generator, n_total: int, lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted indices of the slots with a nonzero Poisson(lam) count, and those counts."""
+    if lam > _POISSON_TABLE:
+        return _per_pair_positions(rng, n_total, lambda n: rng.poisson(lam, n), True)
+    # which slots are nonzero is Bernoulli(1 - exp(-lam)); their counts are zero-truncated Poisson
+    pos = _bernoulli_positions(rng, n_total, -math.expm1(-lam))
+    return pos, _truncated_poisson(rng, lam, len(pos))
+
+
+def _per_pair_positions(
+    rng: np.random.Generator, n_total: int, draw: Callable[[int], np.ndarray], counts: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Sorted slots where ``draw`` (a mask or counts for n slots) is nonzero, drawn in chunks."""
+    parts, values = [], []
+    for start in range(0, n_total, _CHUNK):
+        v = draw(min(_CHUNK, n_total - start))
+        idx = np.flatnonzero(v)
+        if counts:
+            values.append(v[idx])
+        idx += start
+        parts.append(idx)
+    pos = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    if not counts:
+        return pos
+    return pos, (np.concatenate(values) if values else np.empty(0, dtype=np.int64))
+
+
+def _poisson_counts(rng: np.random.Generator, lam: np.ndarray) -> np.ndarray:
+    """Poisson counts for per-slot means; NEST yields 0 for negative or NaN means."""
+    lam = np.asarray(lam, dtype=float)
+    if np.isinf(lam).any():
+        raise NESTErrors.KernelException(_MAX_CONNS_MSG)
+    with np.errstate(invalid="ignore"):
+        lam = np.where(lam > 0, lam, 0.0)
+    return rng.poisson(lam)
+
+
+def _grid_pairs(
     pos: np.ndarray, sources: np.ndarray, targets: np.ndarray, autapses: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Target-major grid positions -> (src, tgt, pos), dropping autapses if needed."""
-    ns = len(sources)
-    t_idx, s_idx = np.divmod(pos, ns)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Target-major grid positions -> (src, tgt, kept), dropping autapses if needed."""
+    t_idx, s_idx = np.divmod(pos, len(sources))
     src = _to_ids(sources, s_idx)
     tgt = targets[t_idx]
-    if not autapses:
-        keep = src != tgt
-        src, tgt, pos = src[keep], tgt[keep], pos[keep]
-    return src, tgt, pos
+    if autapses:
+        return src, tgt, None
+    keep = np.flatnonzero(src != tgt)
+    return src[keep], tgt[keep], keep
 
 
 def _impossible(what: str) -> Exception:
@@ -496,21 +567,24 @@ def _impossible(what: str) -> Exception:
 
 
 # ---------------------------------------------------------------------------
-# rules
+# rules; each returns (src, tgt, index into syn_spec arrays or None for arange)
 # ---------------------------------------------------------------------------
 
-_Result = tuple[np.ndarray, np.ndarray, np.ndarray]
+_Result = tuple[np.ndarray, np.ndarray, np.ndarray | None]
 
 
 def _one_to_one(par: dict, sources: np.ndarray, targets: np.ndarray, rng: np.random.Generator) -> _Result:
-    idx = np.arange(len(sources), dtype=np.int64)
     src, tgt = sources.copy(), targets.copy()
     if not par["allow_autapses"]:
+        # unlike all_to_all, NEST does not skip array elements for left-out autapses here
         keep = src != tgt
-        src, tgt, idx = src[keep], tgt[keep], idx[keep]
-    if par["make_symmetric"]:
-        src, tgt, idx = np.concatenate((src, tgt)), np.concatenate((tgt, src)), np.concatenate((idx, idx))
-    return src, tgt, idx
+        src, tgt = src[keep], tgt[keep]
+    if not par["make_symmetric"]:
+        return src, tgt, None
+    # NEST connects everything once, then again with sources and targets swapped,
+    # restarting the parameter arrays in between.
+    idx = np.arange(len(src), dtype=np.int64)
+    return np.concatenate((src, tgt)), np.concatenate((tgt, src)), np.concatenate((idx, idx))
 
 
 def _all_to_all(par: dict, sources: np.ndarray, targets: np.ndarray, rng: np.random.Generator) -> _Result:
@@ -520,29 +594,50 @@ def _all_to_all(par: dict, sources: np.ndarray, targets: np.ndarray, rng: np.ran
     tgt = np.empty((nt, ns), dtype=np.int64)
     tgt[...] = targets[:, None]
     src, tgt = src.ravel(), tgt.ravel()
-    idx = np.arange(ns * nt, dtype=np.int64)
-    if not par["allow_autapses"]:
-        keep = src != tgt
-        src, tgt, idx = src[keep], tgt[keep], idx[keep]
-    return src, tgt, idx
+    if par["allow_autapses"]:
+        return src, tgt, None
+    keep = np.flatnonzero(src != tgt)  # NEST skips the array elements of left-out autapses
+    return src[keep], tgt[keep], keep
+
+
+def _round_half_away(x: np.ndarray) -> np.ndarray:
+    """``std::round``: halves go away from zero."""
+    return np.where(x >= 0, np.floor(x + 0.5), np.ceil(x - 0.5))
 
 
 def _fixed_degree(
-    par: dict, pool: np.ndarray, fixed: np.ndarray, rng: np.random.Generator, what: str
+    par: dict, pool: np.ndarray, fixed: np.ndarray, rng: np.random.Generator, word: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each node of ``fixed``, ``degree`` partners drawn from ``pool``; returns
     (partners, fixed-side ids), grouped by the fixed node."""
-    k = par["degree"]
+    degree = par["degree"]
     n_pool, n_fixed = len(pool), len(fixed)
+    multapses = par["allow_multapses"]
+    if isinstance(degree, Parameter):
+        # NEST draws the degree per node and rounds it; negative values give no synapses.
+        with np.errstate(invalid="ignore"):
+            k = np.maximum(_round_half_away(np.asarray(degree.sample(rng, n_fixed), dtype=float)), 0)
+        if not np.isfinite(k).all():
+            raise NESTErrors.BadProperty(f"{word} must be finite.")
+        k = k.astype(np.int64)
+        k_max = int(k.max()) if n_fixed else 0
+        if not multapses and k_max > n_pool:
+            raise NESTErrors.BadProperty(f"{word} cannot be larger than population size.")
+    else:
+        k = degree
+        k_max = degree
     excl = np.full(n_fixed, -1, dtype=np.int64)
     if not par["allow_autapses"]:
         excl = _self_index(pool, fixed)
-        if k > 0 and (excl >= 0).any():
-            avail = n_pool - 1
-            if avail == 0 or (not par["allow_multapses"] and k > avail):
-                raise _impossible(what)
-    picked = _sample_rows(rng, n_pool, excl, k, par["allow_multapses"])
-    partners = _to_ids(pool, picked)
+        has = excl >= 0
+        if has.any():
+            # largest degree asked of a node that must avoid itself
+            k_self = int(k[has].max()) if isinstance(degree, Parameter) else k_max
+            if k_self > 0 and (n_pool == 1 or (not multapses and k_self > n_pool - 1)):
+                raise _impossible(word)
+    partners = _to_ids(pool, _sample_rows(rng, n_pool, excl, k, multapses))
+    if isinstance(degree, Parameter):
+        return partners, np.repeat(fixed, k)
     own = np.empty((n_fixed, k), dtype=np.int64)
     own[...] = fixed[:, None]
     return partners, own.ravel()
@@ -550,14 +645,14 @@ def _fixed_degree(
 
 def _fixed_indegree(par: dict, sources: np.ndarray, targets: np.ndarray, rng: np.random.Generator) -> _Result:
     src, tgt = _fixed_degree(par, sources, targets, rng, "Indegree")
-    return src, tgt, np.arange(len(src), dtype=np.int64)
+    return src, tgt, None
 
 
 def _fixed_outdegree(
     par: dict, sources: np.ndarray, targets: np.ndarray, rng: np.random.Generator
 ) -> _Result:
     tgt, src = _fixed_degree(par, targets, sources, rng, "Outdegree")
-    return src, tgt, np.arange(len(src), dtype=np.int64)
+    return src, tgt, None
 
 
 def _fixed_total_number(
@@ -570,26 +665,52 @@ def _fixed_total_number(
     s_idx = rng.integers(0, ns, size=n)
     t_idx = rng.integers(0, nt, size=n)
     if not par["allow_autapses"]:
+        # NEST redraws the (source, target) pair until it is not an autapse
         bad = np.flatnonzero(sources[s_idx] == targets[t_idx])
         while bad.size:
             s_idx[bad] = rng.integers(0, ns, size=bad.size)
             t_idx[bad] = rng.integers(0, nt, size=bad.size)
             bad = bad[sources[s_idx[bad]] == targets[t_idx[bad]]]
-    return _to_ids(sources, s_idx), targets[t_idx], np.arange(n, dtype=np.int64)
+    return _to_ids(sources, s_idx), targets[t_idx], None
 
 
 def _pairwise_bernoulli(
     par: dict, sources: np.ndarray, targets: np.ndarray, rng: np.random.Generator
 ) -> _Result:
-    pos = _bernoulli_positions(rng, len(sources) * len(targets), par["p"])
-    return _pairs_from_grid(pos, sources, targets, par["allow_autapses"])
+    p = par["p"]
+    n_pairs = len(sources) * len(targets)
+    if isinstance(p, Parameter):
+        pos = _per_pair_positions(rng, n_pairs, lambda n: ~(rng.random(n) >= p.sample(rng, n)))
+    else:
+        if math.isnan(p):  # NEST's test `drand() >= p` never rejects for NaN
+            p = 1.0
+        pos = _bernoulli_positions(rng, n_pairs, p)
+    src, tgt, _ = _grid_pairs(pos, sources, targets, par["allow_autapses"])
+    return src, tgt, None
 
 
 def _pairwise_poisson(
     par: dict, sources: np.ndarray, targets: np.ndarray, rng: np.random.Generator
 ) -> _Result:
-    pos = _poisson_positions(rng, len(sources) * len(targets), par["lam"])
-    return _pairs_from_grid(pos, sources, targets, par["allow_autapses"])
+    lam = par["lam"]
+    if isinstance(lam, Parameter):
+        n_pairs = len(sources) * len(targets)
+        pos, counts = _per_pair_positions(
+            rng, n_pairs, lambda n: _poisson_counts(rng, lam.sample(rng, n)), True
+        )
+        src, tgt, keep = _grid_pairs(pos, sources, targets, par["allow_autapses"])
+        if keep is not None:
+            counts = counts[keep]
+        return np.repeat(src, counts), np.repeat(tgt, counts), None
+    if math.isinf(lam):
+        raise NESTErrors.KernelException(_MAX_CONNS_MSG)
+    if not lam > 0:  # includes NaN, for which NEST's Poisson draw gives 0
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), None
+    pos, counts = _poisson_positions(rng, len(sources) * len(targets), lam)
+    src, tgt, keep = _grid_pairs(pos, sources, targets, par["allow_autapses"])
+    if keep is not None:
+        counts = counts[keep]
+    return np.repeat(src, counts), np.repeat(tgt, counts), None
 
 
 def _symmetric_pairwise_bernoulli(
@@ -606,7 +727,7 @@ def _symmetric_pairwise_bernoulli(
     tg = np.repeat(targets, k)
     src = np.stack((picked, tg), axis=1).ravel()
     tgt = np.stack((tg, picked), axis=1).ravel()
-    return src, tgt, np.arange(len(src), dtype=np.int64)
+    return src, tgt, None
 
 
 _BUILDERS: dict[str, Callable[[dict, np.ndarray, np.ndarray, np.random.Generator], _Result]] = {
@@ -626,28 +747,37 @@ _BUILDERS: dict[str, Callable[[dict, np.ndarray, np.ndarray, np.random.Generator
 # ---------------------------------------------------------------------------
 
 
+def _connect(
+    sources: np.ndarray, targets: np.ndarray, conn_spec: dict | str | None, rng: np.random.Generator
+) -> _Result:
+    spec = _normalise_conn_spec(conn_spec)
+    sources = np.asarray(sources, dtype=np.int64).ravel()
+    targets = np.asarray(targets, dtype=np.int64).ravel()
+    par = _parse(spec, len(sources), len(targets))
+    return _BUILDERS[par["rule"]](par, sources, targets, rng)
+
+
 def connect_pairs_indexed(
     sources: np.ndarray,
     targets: np.ndarray,
     conn_spec: dict | str | None,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Like :func:`connect_pairs`, plus the index into flattened ``syn_spec`` arrays.
+    """Like :func:`connect_pairs`, plus each synapse's element in flattened ``syn_spec`` arrays.
 
-    NEST walks element-wise parameter arrays in its creation order and *skips*
-    the slots of autapses it leaves out (``all_to_all`` and ``one_to_one`` with
-    ``allow_autapses=False``); the reverse synapses of ``make_symmetric`` reuse the
-    forward ones' elements.  The third array gives, for each synapse, the element
-    of the flattened array (``(n_targets, n_sources)`` for all_to_all,
-    ``(n_targets, indegree)`` for fixed_indegree, ``(n_sources, outdegree)`` for
-    fixed_outdegree, length ``N`` for fixed_total_number, length ``n`` for
-    one_to_one).  For rules without array support it is just ``arange``.
+    NEST walks element-wise parameter arrays in creation order, but for
+    ``all_to_all`` with ``allow_autapses=False`` it *skips* the elements of the
+    autapses it leaves out (``one_to_one`` does not skip them), and the reverse
+    synapses of ``make_symmetric`` reuse the forward ones' elements.  The arrays
+    are ``(n_targets, n_sources)`` for all_to_all, ``(n_targets, indegree)`` for
+    fixed_indegree, ``(n_sources, outdegree)`` for fixed_outdegree, length ``N``
+    for fixed_total_number and length ``n`` for one_to_one.  For the other rules
+    (which take no arrays) the index is simply ``arange``.
     """
-    spec = _normalise_conn_spec(conn_spec)
-    sources = np.asarray(sources, dtype=np.int64).ravel()
-    targets = np.asarray(targets, dtype=np.int64).ravel()
-    par = _parse(spec, len(sources), len(targets))
-    return _BUILDERS[par["rule"]](par, sources, targets, rng)
+    src, tgt, idx = _connect(sources, targets, conn_spec, rng)
+    if idx is None:
+        idx = np.arange(len(src), dtype=np.int64)
+    return src, tgt, idx
 
 
 def connect_pairs(
@@ -659,11 +789,12 @@ def connect_pairs(
     """Return ``(src, tgt)`` int64 arrays of global node ids, one entry per synapse to create.
 
     ``sources`` and ``targets`` are NodeCollection ids (sorted, unique).  The
-    synapses come in the order NEST creates them (see the module docstring), so
-    ``syn_spec`` arrays map onto them as in NEST, except that NEST skips array
-    elements for left-out autapses; :func:`connect_pairs_indexed` gives that map.
-    Invalid specifications raise NEST's error classes with NEST's messages
-    before anything is drawn.
+    synapses come in the order NEST creates them (see the module docstring).
+    Element-wise ``syn_spec`` arrays follow that order, except that NEST skips
+    the elements of left-out autapses in ``all_to_all`` and reuses them for the
+    reverse synapses of ``make_symmetric``; :func:`connect_pairs_indexed` gives
+    the exact map.  Invalid specifications raise NEST's error classes with NEST's
+    messages before anything is drawn.
     """
-    src, tgt, _ = connect_pairs_indexed(sources, targets, conn_spec, rng)
+    src, tgt, _ = _connect(sources, targets, conn_spec, rng)
     return src, tgt

@@ -38,6 +38,15 @@ class Layout:
     delay_mode: str
 
 
+def source_order(src: np.ndarray, n_sources: int) -> np.ndarray:
+    """Stable order that groups synapses by source (NumPy's radix sort on 16-bit keys)."""
+    if n_sources <= 1 << 16:
+        return np.argsort(src.astype(np.uint16), kind="stable")
+    low = np.argsort((src & 0xFFFF).astype(np.uint16), kind="stable")
+    high = (src[low] >> 16).astype(np.uint16)
+    return low[np.argsort(high, kind="stable")]
+
+
 def _mode(values: np.ndarray, sources: np.ndarray, row_ptr: np.ndarray) -> str:
     if np.all(values == values[0]):
         return "scalar"
@@ -58,7 +67,7 @@ def build_projection(
 ) -> tuple[Layout, dict[str, np.ndarray]]:
     """CSR arrays of one projection; ``src`` are spike indices, ``tgt`` ring-buffer
     offsets (channel * n + local index) in the target group."""
-    order = np.argsort(src, kind="stable")
+    order = source_order(src, n_sources)
     src, tgt, weight, delay = src[order], tgt[order], weight[order], delay[order]
     counts = np.bincount(src, minlength=n_sources)
     row_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)

@@ -106,22 +106,30 @@ class Engine:
             src = tgt = dsteps = rec = np.zeros(0, np.int64)
             w = np.zeros(0)
         sg, tg = k.node_group[src - 1], k.node_group[tgt - 1]
-        skind = np.array([g.cls.kind for g in groups], dtype=object)
-        src_kind = skind[sg] if len(src) else np.zeros(0, dtype=object)
-        tgt_kind = skind[tg] if len(tgt) else np.zeros(0, dtype=object)
-        spike_src = np.isin(src_kind, ["neuron", "spike_source"])
-        to_neuron = tgt_kind == "neuron"
 
-        spike_conn = spike_src & to_neuron
-        stim_conn = (src_kind == "stimulator") & to_neuron
-        rec_conn = tgt_kind == "recorder"
-        sample_conn = (src_kind == "recorder") & to_neuron
+        def per_group(flag) -> np.ndarray:
+            return np.array([bool(flag(g.cls)) for g in groups] + [False], dtype=bool)
+
+        # Spike sources that deliver like stimulators (one value per connection and
+        # step, e.g. a spike_generator's weighted spikes) go through the stimulator path.
+        is_spiking = per_group(lambda c: c.kind in ("neuron", "spike_source")
+                               and not getattr(c, "delivers_as_stimulus", False))
+        is_stim = per_group(lambda c: c.kind == "stimulator" or getattr(c, "delivers_as_stimulus", False))
+        is_neuron = per_group(lambda c: c.kind == "neuron")
+        is_recorder = per_group(lambda c: c.kind == "recorder")
+        spike_src = per_group(lambda c: c.kind in ("neuron", "spike_source"))[sg]
+        to_neuron = is_neuron[tg]
+        spike_conn = is_spiking[sg] & to_neuron
+        stim_conn = is_stim[sg] & to_neuron
+        rec_conn = is_recorder[tg]
+        sample_conn = is_recorder[sg] & to_neuron
 
         self.D = int(dsteps[spike_conn].min()) if spike_conn.any() else max(1, int(ms_to_steps(1.0, h)))
         # NEST's min_delay counts every connection; it sets when multimeters get their data.
         self.D_nest = int(dsteps.min()) if len(dsteps) else 1
         dmax = int(dsteps[spike_conn | stim_conn].max()) if (spike_conn | stim_conn).any() else 1
-        self.L = dmax + self.D
+        # A multiple of D, so that an interval's rows are contiguous in the ring.
+        self.L = self.D * (-(-(dmax + self.D) // self.D))
 
         # Spike projections: one per target group, CSR over the spike index of the source.
         self.proj_data = []
@@ -144,7 +152,7 @@ class Engine:
         self.stim_data = []
         stim_static = []
         for si, sgp in enumerate(groups):
-            if sgp.cls.kind != "stimulator":
+            if not is_stim[si]:
                 continue
             for gi, g in enumerate(groups):
                 m = stim_conn & (sg == si) & (tg == gi)
@@ -155,14 +163,16 @@ class Engine:
                     chan = g.cls.current_channel(rec[m])
                 else:
                     chan = g.cls.spike_channel(rec[m], w[m])
-                self.stim_data.append(
-                    {
-                        "src": k.node_local[src[m] - 1],
-                        "tgt": chan.astype(np.int64) * g.n + local,
-                        "weight": w[m] if g.cls.spike_weighted or sgp.cls.emits == "current" else np.ones(m.sum()),
-                        "delay": dsteps[m],
-                    }
-                )
+                sdata = {
+                    "src": k.node_local[src[m] - 1],
+                    "tgt": chan.astype(np.int64) * g.n + local,
+                    "weight": w[m] if g.cls.spike_weighted or sgp.cls.emits == "current" else np.ones(m.sum()),
+                    "delay": dsteps[m],
+                }
+                if getattr(sgp.cls, "delivers_as_stimulus", False):
+                    # Spikes whose own weight is negative flip the sign of the event weight.
+                    sdata["tgt_neg"] = g.cls.spike_channel(rec[m], -w[m]).astype(np.int64) * g.n + local
+                self.stim_data.append(sdata)
                 stim_static.append((si, gi))
         self.stim_static = stim_static
 
@@ -182,6 +192,8 @@ class Engine:
             mg = groups[k.node_group[m_gid - 1]]
             mi = int(k.node_local[m_gid - 1])
             variables = list(mg.params["record_from"][mi])
+            if not variables:  # NEST's data loggers record nothing then
+                continue
             targets = tgt[sample_conn & (src == m_gid)]
             blocks_ = []
             gather = []
@@ -219,7 +231,7 @@ class Engine:
             rec_buffer=_pow2(_capacity(n_rec_sources, self.D, h) * _MAX_INTERVALS_PER_CALL // 4),
             recording=bool(self.rec_mask.any()),
             samplers=tuple(samplers),
-            sample_buffer=_MAX_INTERVALS_PER_CALL * self.D + 1 if samplers else 1,
+            sample_buffer=(_MAX_INTERVALS_PER_CALL + 1) * self.D if samplers else 1,
             max_intervals=_MAX_INTERVALS_PER_CALL,
         )
         self.proj_dev = [jax.tree.map(jnp.asarray, p) for p in self.proj_data]
@@ -246,7 +258,17 @@ class Engine:
                 jax.tree.map(jnp.asarray, g.cls.device_params(g.params, self.h)) for g in k.groups
             ]
             self.dev_state = [
-                {name: jnp.asarray(_dense(v)) for name, v in g.state.items() if name == LAST_SPIKE or g.cls.state[name].dtype != str}
+                jax.tree.map(
+                    jnp.asarray,
+                    g.cls.device_state(
+                        g.params,
+                        {
+                            name: _dense(v)
+                            for name, v in g.state.items()
+                            if name == LAST_SPIKE or g.cls.state[name].dtype != str
+                        },
+                    ),
+                )
                 for g in k.groups
             ]
             self.sampler_params = []
@@ -263,9 +285,18 @@ class Engine:
             return
         for g, st in zip(self.k.groups, self.dev_state, strict=True):
             for name, v in st.items():
-                g.state[name] = _per_node(np.array(v)) if g.cls.state[name].dtype == "vector" else np.array(v)
+                g.state[name] = _per_node(np.array(v)) if _is_vector(g.cls, name) else np.array(v)
         self.state_on_device = False
         self.params_dirty = True
+
+    def prepare(self) -> None:
+        """NEST's Prepare: every model's ``pre_run`` hook, e.g. an oscillator restarting
+        its phase at the current time or a recorder opening its file."""
+        self._upload()
+        for gi, g in enumerate(self.k.groups):
+            hook = getattr(g.cls, "pre_run", None)
+            if hook is not None:
+                self.dev_state[gi] = hook(g, self.dev_params[gi], self.dev_state[gi], self.k)
 
     # -------------------------------------------------------------------- run
     def run(self, steps: int) -> None:
@@ -368,6 +399,11 @@ def _capacity(n: int, steps: int, h: float) -> int:
     return min(_pow2(n * steps), _pow2(max(64, int(n * steps * h * _INITIAL_RATE / 1000.0))))
 
 
+def _is_vector(cls: Any, name: str) -> bool:
+    prop = cls.state.get(name)
+    return prop is not None and prop.dtype == "vector"
+
+
 def _pow2(x: int) -> int:
     return 1 << max(0, math.ceil(math.log2(max(1, x))))
 
@@ -439,61 +475,75 @@ def _make_chunk(plan: Plan):
             states[si] = st
             new_c.append(cs)
             width = plan.group_channels[gi] * plan.group_n[gi]
-            contrib = jnp.where(active[:, None], sd["weight"][None, :] * val, 0.0)
-            idx = ((steps[:, None] + sd["delay"][None, :]) % L) * width + sd["tgt"][None, :]
-            rings[gi] = rings[gi].at[idx.reshape(-1)].add(contrib.reshape(-1), mode="promise_in_bounds")
+            slot = ((steps[:, None] + sd["delay"][None, :]) % L) * width
+            if isinstance(val, tuple):  # (spike count, positive and negative weighted sums)
+                count, pos, neg = val
+                if plan.group_cls[gi].spike_weighted:
+                    parts = ((pos, sd["tgt"]), (neg, sd["tgt_neg"]))
+                else:
+                    parts = ((count, sd["tgt"]),)
+            else:
+                parts = ((val, sd["tgt"]),)
+            for v, tgt in parts:
+                contrib = jnp.where(active[:, None], sd["weight"][None, :] * v, 0.0)
+                idx = slot + tgt[None, :]
+                rings[gi] = rings[gi].at[idx.reshape(-1)].add(contrib.reshape(-1), mode="promise_in_bounds")
         return states, rings, new_c
 
-    def step(params, samp_loc, samp_par, key, t0, kk, carry):
-        states, rings, samp, spk_buf = carry
-        s = t0 + kk
-        slot = s % L
+    def step(params, samp_loc, samp_par, key, states, s, active, inputs):
+        """One update of every group; ``inputs[gi]`` is the ring-buffer row of step s."""
         ctx_key = jax.random.fold_in(key, s)
         spikes = []
-        states, rings = list(states), list(rings)
+        states = list(states)
         for gi in updating:
             cls = plan.group_cls[gi]
             n, C = plan.group_n[gi], plan.group_channels[gi]
-            x = jax.lax.dynamic_slice(rings[gi], (slot * C * n,), (C * n,)).reshape(C, n) if C else jnp.zeros((0, n))
+            x = inputs[gi].reshape(C, n) if C else jnp.zeros((0, n))
             ctx = StepContext(step=s, h=plan.h, key=jax.random.fold_in(ctx_key, gi))
             new, spk = cls.update(params[gi], states[gi], x, ctx)
             if LAST_SPIKE in states[gi]:
                 new[LAST_SPIKE] = jnp.where(spk > 0, s + 1, states[gi][LAST_SPIKE])
-            states[gi] = new
-            if C:
-                rings[gi] = jax.lax.dynamic_update_slice(rings[gi], jnp.zeros(C * n), (slot * C * n,))
+            states[gi] = jax.tree.map(lambda a, b: jnp.where(active, a, b), new, states[gi])
             if plan.spiking[gi]:
-                spikes.append(spk.astype(jnp.int32))
+                spikes.append(jnp.where(active, spk, 0).astype(jnp.int32))
         # Multimeters sample the state after this step, stamped s + 1.
-        new_samp = []
+        samples = []
         for m, blocks in enumerate(plan.samplers):
-            buf, stamps, cnt = samp[m]
             vals = jnp.concatenate(
                 [
                     plan.group_cls[gi].recordable(params[gi], states[gi], var)[samp_loc[m][b]]
                     for b, (gi, var) in enumerate(blocks)
                 ]
             )
-            due = _sample_due(s + 1, samp_par[m])
-            buf = jax.lax.dynamic_update_slice(buf, vals[None, :], (cnt, 0))
-            stamps = stamps.at[cnt].set(s + 1)
-            new_samp.append((buf, stamps, cnt + due.astype(cnt.dtype)))
-        if S:
-            spk_buf = jax.lax.dynamic_update_slice(spk_buf, jnp.concatenate(spikes)[None, :], (kk, 0))
-        return states, rings, new_samp, spk_buf
+            samples.append((vals, active & _sample_due(s + 1, samp_par[m])))
+        spk = jnp.concatenate(spikes) if spikes else jnp.zeros((0,), jnp.int32)
+        return states, (spk, samples)
 
     def interval(params, proj, stim, rec_mask, samp_loc, samp_par, key, carry, t0, lo, hi):
         states, rings, cstates, samp, rec, flags = carry
+        rings = list(rings)
         if plan.stim_sets:
             states, rings, cstates = stimulate(params, stim, key, states, rings, cstates, t0, lo, hi)
-        spk_buf = jnp.zeros((D, S), jnp.int32)
-        k_lo = jnp.clip(lo - t0, 0, D)
-        k_hi = jnp.clip(hi - t0, 0, D)
+        # The interval's ring-buffer rows are read-only during its steps (spikes of this
+        # interval land in later ones), so they are sliced once and cleared once.
+        # Rows of steps outside [lo, hi) stay for the run that will do those steps.
+        steps = t0 + jnp.arange(D, dtype=jnp.int64)
+        active = (steps >= lo) & (steps < hi)
+        first_slot = t0 % L
+        rows = []
+        for gi in range(n_groups):
+            width = plan.group_channels[gi] * plan.group_n[gi]
+            block = jax.lax.dynamic_slice(rings[gi], (first_slot * width,), (D * width,)).reshape(D, width)
+            rows.append(block)
+            kept = jnp.where(active[:, None], 0.0, block).reshape(-1)
+            rings[gi] = jax.lax.dynamic_update_slice(rings[gi], kept, (first_slot * width,))
 
-        def body(kk, c):
-            return step(params, samp_loc, samp_par, key, t0, kk, c)
+        def body(st, xs):
+            s, act, inputs = xs
+            return step(params, samp_loc, samp_par, key, st, s, act, inputs)
 
-        states, rings, samp, spk_buf = jax.lax.fori_loop(k_lo, k_hi, body, (states, rings, samp, spk_buf))
+        states, (spk_buf, sampled) = jax.lax.scan(body, list(states), (steps, active, rows))
+        samp = [_append_samples(samp[m], vals, due, steps + 1) for m, (vals, due) in enumerate(sampled)]
         flat = spk_buf.reshape(-1)  # [D * S], step-major
         if S and plan.projections:
             pos, n_found = compact(flat, K)
@@ -546,6 +596,15 @@ def _make_chunk(plan: Plan):
         return (states, rings, cstates), rec, samp, flags
 
     return chunk
+
+
+def _append_samples(buf_state, vals, due, stamps):
+    """Append the due rows of one interval's samples to a multimeter's buffer."""
+    buf, stamp_buf, cnt = buf_state
+    order = jnp.argsort(~due, stable=True)
+    buf = jax.lax.dynamic_update_slice(buf, vals[order], (cnt, 0))
+    stamp_buf = jax.lax.dynamic_update_slice(stamp_buf, stamps[order], (cnt,))
+    return buf, stamp_buf, cnt + jnp.sum(due).astype(cnt.dtype)
 
 
 def _sample_due(stamp, par):

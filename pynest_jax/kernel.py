@@ -63,6 +63,16 @@ class ConnBlock:
     receptor: np.ndarray
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
+    def make_writable(self) -> None:
+        """Replace broadcast (one value for all) arrays by real copies before a change."""
+        for name in ("weight", "delay", "receptor"):
+            arr = getattr(self, name)
+            if not arr.flags.writeable:
+                setattr(self, name, np.array(arr))
+        for name, arr in self.extra.items():
+            if not arr.flags.writeable:
+                self.extra[name] = np.array(arr)
+
 
 def _props_array(prop: Prop, values: Any, n: int) -> np.ndarray:
     if prop.dtype in ("vector", "strings"):
@@ -265,7 +275,7 @@ class Kernel:
                     for key, v in vals_all.items()
                 }
                 model = sorted({g.model_names[i] for i in local})[0]
-                self._apply(g.cls, model, p, st, vals, local, node_ids[sel], "SetStatus")
+                self._apply(g.cls, model, p, st, vals, local, node_ids[sel], "NodeManager::set_status")
                 applied.append((g, local, vals))
         for gi, (p, st) in work.items():
             self.groups[gi].params, self.groups[gi].state = p, st
@@ -356,10 +366,17 @@ def _convert(prop: Prop, name: str, value: Any, n: int, rng: np.random.Generator
             raise NESTErrors.TypeMismatch(f"Expected datatype: Failed to cast '{name}' to type string.")
         return value
     if prop.dtype is bool:
-        if isinstance(value, str):
-            raise NESTErrors.TypeMismatch(
-                f"Expected datatype: Failed to cast '{name}' from std::string to type bool."
-            )
+        kind = (
+            "std::string"
+            if isinstance(value, str)
+            else "long"
+            if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+            else "double"
+            if isinstance(value, float | np.floating)
+            else None
+        )
+        if kind:  # NEST's message for bool has no final full stop
+            raise NESTErrors.TypeMismatch(f"Expected datatype: Failed to cast '{name}' from {kind} to type bool")
         return np.asarray(value, dtype=bool)
     if isinstance(value, str) or (isinstance(value, list | tuple) and any(isinstance(x, str) for x in value)):
         raise NESTErrors.TypeMismatch(f"Expected datatype: Failed to cast '{name}' from std::string to type double.")

@@ -335,6 +335,7 @@ class SynapseCollection:
                 raise NESTErrors.BadProperty(f"{key} cannot be changed.")
             for j, (b, i) in enumerate(zip(self._block, self._index, strict=True)):
                 blk = k.connections[b]
+                blk.make_writable()
                 if key == "weight":
                     if "weight" in k.synapse_models[blk.syn_model].cls.common:
                         raise NESTErrors.BadProperty(

@@ -63,7 +63,12 @@ def synapse_collections(nest):
     nest.Connect(a[:2], b, syn_spec={"weight": 3.0, "delay": 2.0})
     c = nest.GetConnections(source=a[:2])
     r["conns"] = (len(c), c.get("weight"), c.get("delay"), c.source, c.get("target"))
-    r["counts"] = (nest.GetDefaults("ex")["num_connections"], nest.num_connections, nest.min_delay, nest.max_delay)
+    r["counts"] = (
+        nest.GetDefaults("ex")["num_connections"],
+        nest.num_connections,
+        nest.min_delay,
+        nest.max_delay,
+    )
     c2 = nest.GetConnections(synapse_model="ex")
     c2.set(weight=[5.0, 6.0])
     r["set"] = (c2.weight, c2.get(["source", "target"]))
@@ -73,7 +78,10 @@ def synapse_collections(nest):
     sc = nest.Connect(a[3], b[2], return_synapsecollection=True)
     r["returned"] = (sc.get("weight"), type(sc).__name__, len(sc))
     r["by_target"] = nest.GetConnections(target=b[2]).get("source")
-    r["kernel"] = (nest.GetKernelStatus("num_connections"), nest.GetKernelStatus(["resolution", "network_size"]))
+    r["kernel"] = (
+        nest.GetKernelStatus("num_connections"),
+        nest.GetKernelStatus(["resolution", "network_size"]),
+    )
     nest.SetDefaults("static_synapse", {"weight": 7.0})
     r["setdefaults"] = nest.GetDefaults("static_synapse", "weight")
     return r
