@@ -188,7 +188,7 @@ def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
         p, s = KERNEL.model_defaults(entry)
         from .kernel import _py
 
-        d = {k: _py(v, cls.params[k]) for k, v in p.items()}
+        d = {k: _py(v, cls.params[k]) for k, v in p.items() if not cls.params[k].hidden}
         d.update({k: _py(v, cls.state[k]) for k, v in s.items() if not cls.state[k].hidden})
         d.update(cls.extra_status)
         d.update(
@@ -274,6 +274,20 @@ def _delay_steps_checked(delay_ms: np.ndarray, h: float) -> np.ndarray:
     return steps
 
 
+def _check_delay_range(delay_steps: np.ndarray) -> None:
+    """After a Simulate, NEST's min and max delay are fixed: new delays must lie within them."""
+    if not KERNEL.simulated or not KERNEL.connections or not len(delay_steps):
+        return
+    status = kernel_status()
+    lo, hi = delay_steps.min() * KERNEL.h, delay_steps.max() * KERNEL.h
+    for value in (lo, hi):
+        if value < status["min_delay"] - 1e-12 or value > status["max_delay"] + 1e-12:
+            raise NESTErrors.BadDelay(
+                f"Delay value {value:g} is invalid: Minimum and maximum delay cannot be changed "
+                "after Simulate has been called."
+            )
+
+
 def _syn_values(value: Any, n: int, name: str, element: np.ndarray | None = None) -> np.ndarray:
     """One value per connection: a scalar becomes a read-only broadcast view (no memory),
     an array is read in NEST's element order, a Parameter is drawn per connection."""
@@ -317,9 +331,8 @@ def Connect(
         )
     common_given = [k for k in syn_spec if k in cls.common]
     if common_given:
-        raise NESTErrors.BadProperty(
-            f"{common_given[0]} is a common property of {model} and cannot be set per connection; "
-            "use SetDefaults or CopyModel."
+        raise NESTErrors.NotImplemented(
+            f'Synapse parameter "{common_given[0]}" can only be set via SetDefaults() or CopyModel().'
         )
 
     src, tgt, element = connect_pairs_indexed(pre.ids, post.ids, conn_spec, KERNEL.rng)
@@ -329,6 +342,7 @@ def Connect(
     delay_spec = syn_spec.get("delay", entry.default("delay"))
     delay_spec = units.to_nest(delay_spec, "ms", "delay")
     delay_steps = _delay_steps_checked(_syn_values(delay_spec, n, "delay", element), KERNEL.h)
+    _check_delay_range(delay_steps)
     receptor = _as_int(_syn_values(syn_spec.get("receptor_type", 0), n, "receptor_type", element))
     extra = {
         k: _syn_values(units.to_nest(v, cls.params[k].unit, k), n, k, element)

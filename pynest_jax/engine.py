@@ -166,7 +166,9 @@ class Engine:
                 sdata = {
                     "src": k.node_local[src[m] - 1],
                     "tgt": chan.astype(np.int64) * g.n + local,
-                    "weight": w[m] if g.cls.spike_weighted or sgp.cls.emits == "current" else np.ones(m.sum()),
+                    "weight": (
+                        w[m] if g.cls.spike_weighted or sgp.cls.emits == "current" else np.ones(m.sum())
+                    ),
                     "delay": dsteps[m],
                 }
                 if getattr(sgp.cls, "delivers_as_stimulus", False):
@@ -242,9 +244,7 @@ class Engine:
             for (si, _), d in zip(stim_static, self.stim_data, strict=True)
         ]
         # Flat ring buffers [L * C * n + 1]; the last entry absorbs padded events.
-        self.ring = [
-            jnp.zeros(self.L * c * g.n + 1, dtype=jnp.float64) for g, c in zip(groups, self.channels, strict=True)
-        ]
+        self.ring = [self._initial_ring(g, c) for g, c in zip(groups, self.channels, strict=True)]
         self.sampler_params = [None] * len(self.sampler_info)
 
     # ----------------------------------------------------------- host <-> device
@@ -278,6 +278,28 @@ class Engine:
                 self.sampler_params.append(mg.cls.sampling_window(mg.params, mi, self.h))
             self.params_dirty = False
             self.state_on_device = True
+
+    def _initial_ring(self, g: Any, channels: int) -> jax.Array:
+        """A fresh ring buffer, holding the input a previous engine had not yet delivered."""
+        ring = np.zeros(self.L * channels * g.n + 1)
+        pending = g.pending_input
+        if pending is not None and channels:
+            ahead = min(pending.shape[0], self.L)
+            view = ring[:-1].reshape(self.L, channels, g.n)
+            rows = (self.k.time_steps + np.arange(ahead)) % self.L
+            c, n = min(channels, pending.shape[1]), min(g.n, pending.shape[2])
+            view[rows, :c, :n] = pending[:ahead, :c, :n]
+        g.pending_input = None
+        return jnp.asarray(ring)
+
+    def save_pending_input(self) -> None:
+        """Keep the ring buffers' contents, relative to the current step, in the groups."""
+        now = self.k.time_steps
+        for g, c, ring in zip(self.k.groups, self.channels, self.ring, strict=True):
+            if not c:
+                continue
+            view = np.asarray(ring)[:-1].reshape(self.L, c, g.n)
+            g.pending_input = view[(now + np.arange(self.L)) % self.L]
 
     def sync_to_host(self) -> None:
         """Write the device state back into the kernel's host arrays."""
@@ -490,8 +512,10 @@ def _make_chunk(plan: Plan):
                 rings[gi] = rings[gi].at[idx.reshape(-1)].add(contrib.reshape(-1), mode="promise_in_bounds")
         return states, rings, new_c
 
-    def step(params, samp_loc, samp_par, key, states, s, active, inputs):
-        """One update of every group; ``inputs[gi]`` is the ring-buffer row of step s."""
+    def step(params, samp_loc, samp_par, key, states, s, active, inputs, masked):
+        """One update of every group; ``inputs[gi]`` is the ring-buffer row of step s.
+
+        ``masked``: the interval is partial, so steps outside the run leave state unchanged."""
         ctx_key = jax.random.fold_in(key, s)
         spikes = []
         states = list(states)
@@ -503,9 +527,12 @@ def _make_chunk(plan: Plan):
             new, spk = cls.update(params[gi], states[gi], x, ctx)
             if LAST_SPIKE in states[gi]:
                 new[LAST_SPIKE] = jnp.where(spk > 0, s + 1, states[gi][LAST_SPIKE])
-            states[gi] = jax.tree.map(lambda a, b: jnp.where(active, a, b), new, states[gi])
+            if masked:
+                new = jax.tree.map(lambda a, b: jnp.where(active, a, b), new, states[gi])
+                spk = jnp.where(active, spk, 0)
+            states[gi] = new
             if plan.spiking[gi]:
-                spikes.append(jnp.where(active, spk, 0).astype(jnp.int32))
+                spikes.append(spk.astype(jnp.int32))
         # Multimeters sample the state after this step, stamped s + 1.
         samples = []
         for m, blocks in enumerate(plan.samplers):
@@ -538,11 +565,17 @@ def _make_chunk(plan: Plan):
             kept = jnp.where(active[:, None], 0.0, block).reshape(-1)
             rings[gi] = jax.lax.dynamic_update_slice(rings[gi], kept, (first_slot * width,))
 
-        def body(st, xs):
-            s, act, inputs = xs
-            return step(params, samp_loc, samp_par, key, st, s, act, inputs)
+        def run_steps(masked):
+            def body(st, xs):
+                s, act, inputs = xs
+                return step(params, samp_loc, samp_par, key, st, s, act, inputs, masked)
 
-        states, (spk_buf, sampled) = jax.lax.scan(body, list(states), (steps, active, rows))
+            return lambda st: jax.lax.scan(body, st, (steps, active, rows))
+
+        # Full intervals (the common case) skip the per-step masking.
+        states, (spk_buf, sampled) = jax.lax.cond(
+            jnp.all(active), run_steps(False), run_steps(True), list(states)
+        )
         samp = [_append_samples(samp[m], vals, due, steps + 1) for m, (vals, due) in enumerate(sampled)]
         flat = spk_buf.reshape(-1)  # [D * S], step-major
         if S and plan.projections:

@@ -45,6 +45,8 @@ class Group:
     state: dict[str, np.ndarray]
     # Device-side recorded data or other per-node host data (recorders).
     host: list[dict[str, Any]] = field(default_factory=list)
+    # Input already in the ring buffers when the engine was dropped: [steps ahead, channel, node].
+    pending_input: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -121,9 +123,11 @@ class Kernel:
         return len(self.node_group)
 
     def invalidate(self) -> None:
-        """The network changed: the compiled engine must be rebuilt."""
+        """The network changed: the compiled engine must be rebuilt; input already on
+        its way (in the ring buffers) is kept for the new one."""
         if self.engine is not None:
             self.engine.sync_to_host()
+            self.engine.save_pending_input()
         self.engine = None
 
     # ----------------------------------------------------------------- models
@@ -291,14 +295,15 @@ class Kernel:
         if self.engine is not None:
             self.engine.sync_to_host()
         cls = g.cls
-        d: dict[str, Any] = {}
+        # Constant neuron entries first, so that a model's own parameters of the same name win.
+        d: dict[str, Any] = dict(NEURON_STATUS) if cls.kind == "neuron" else {}
         for k, prop in cls.params.items():
-            d[k] = _py(g.params[k][i], prop)
+            if not prop.hidden:  # e.g. a recorder's backend options, shown by the recorder itself
+                d[k] = _py(g.params[k][i], prop)
         for k, prop in cls.state.items():
             if not prop.hidden:
                 d[k] = _py(g.state[k][i], prop)
         if cls.kind == "neuron":
-            d.update(NEURON_STATUS)
             last = int(g.state[LAST_SPIKE][i])
             d["t_spike"] = float(steps_to_ms(last, self.h)) if last >= 0 else -1.0
         d.update(cls.status_extra(g.params, i))
@@ -356,6 +361,11 @@ def _convert(prop: Prop, name: str, value: Any, n: int, rng: np.random.Generator
             out[i] = list(names)
         return out
     if prop.dtype == "vector":
+        if np.ndim(value) == 0 and not isinstance(value, str):
+            kind = "long" if isinstance(value, int | np.integer) else "double"
+            raise NESTErrors.TypeMismatch(
+                f"Expected datatype: Failed to cast '{name}' from {kind} to type std::vector<double>"
+            )
         arr = np.asarray(value, dtype=float).ravel()
         out = np.empty(n, dtype=object)
         for i in range(n):
@@ -376,7 +386,9 @@ def _convert(prop: Prop, name: str, value: Any, n: int, rng: np.random.Generator
             else None
         )
         if kind:  # NEST's message for bool has no final full stop
-            raise NESTErrors.TypeMismatch(f"Expected datatype: Failed to cast '{name}' from {kind} to type bool")
+            raise NESTErrors.TypeMismatch(
+                f"Expected datatype: Failed to cast '{name}' from {kind} to type bool"
+            )
         return np.asarray(value, dtype=bool)
     if isinstance(value, str) or (isinstance(value, list | tuple) and any(isinstance(x, str) for x in value)):
         raise NESTErrors.TypeMismatch(f"Expected datatype: Failed to cast '{name}' from std::string to type double.")

@@ -290,8 +290,10 @@ class SynapseCollection:
                     "target_thread", "weight"]
         k = _kernel()
         if keys is None:
-            extra = sorted({x for b in set(self._block.tolist()) for x in k.connections[b].extra})
-            sel = sorted(set(all_keys + extra))
+            blocks = [k.connections[b] for b in set(self._block.tolist())]
+            extra = sorted({x for blk in blocks for x in blk.extra})
+            common = {x for blk in blocks for x in k.synapse_models[blk.syn_model].cls.common}
+            sel = sorted(set(all_keys + extra) - common)
         elif isinstance(keys, str):
             sel = [keys, *more] if more else [keys]
         else:
@@ -336,12 +338,11 @@ class SynapseCollection:
             for j, (b, i) in enumerate(zip(self._block, self._index, strict=True)):
                 blk = k.connections[b]
                 blk.make_writable()
+                if key in k.synapse_models[blk.syn_model].cls.common:
+                    raise NESTErrors.UnaccessedDictionaryEntry(
+                        f"Unaccessed elements in params, in function connection.set():  {key}"
+                    )
                 if key == "weight":
-                    if "weight" in k.synapse_models[blk.syn_model].cls.common:
-                        raise NESTErrors.BadProperty(
-                            "Setting of individual weights is not possible! The common weights can be "
-                            "changed via CopyModel()."
-                        )
                     blk.weight[i] = vals[j]
                 elif key == "delay":
                     blk.delay[i] = _delay_steps_checked(np.array([vals[j]]), k.h)[0] * k.h

@@ -14,7 +14,8 @@ MS_PER_TIC = 1.0 / TICS_PER_MS
 
 
 def ms_to_tics(ms: float | np.ndarray) -> np.ndarray:
-    return np.round(np.asarray(ms, dtype=np.float64) * TICS_PER_MS).astype(np.int64)
+    """Nearest tic, halves rounded up (NEST's ``ld_round``)."""
+    return np.floor(np.asarray(ms, dtype=np.float64) * TICS_PER_MS + 0.5).astype(np.int64)
 
 
 def tics_per_step(h: float) -> int:

@@ -201,3 +201,61 @@ def test_prepare_run_cleanup_and_run_manager() -> None:
         for _ in range(4):
             nest.Run(5.0)
     assert n.V_m == v1 and nest.biological_time == 20.0
+
+
+def homogeneous_weight(nest):
+    a = nest.Create("iaf_psc_alpha", 2, params={"I_e": [500.0, 0.0]})
+    nest.CopyModel("static_synapse_hom_w", "hom", {"weight": 300.0})
+    nest.Connect(a[0], a[1], syn_spec={"synapse_model": "hom", "delay": 2.0})
+    vm = nest.Create("voltmeter", params={"interval": 0.1})
+    nest.Connect(vm, a[1])
+    nest.Simulate(60.0)
+    errors = []
+    for call in (
+        lambda: nest.Connect(a[1], a[0], syn_spec={"synapse_model": "hom", "weight": 2.0}),
+        lambda: nest.GetConnections(synapse_model="hom").set(weight=5.0),
+    ):
+        try:
+            call()
+        except Exception as e:  # noqa: BLE001
+            errors.append(type(e).__name__)
+    return {
+        "V_m": vm.events["V_m"],
+        "conn": nest.GetConnections(synapse_model="hom").get(),
+        "errors": errors,
+        "defaults": nest.GetDefaults("hom", "weight"),
+    }
+
+
+def test_static_synapse_hom_w_matches_nest() -> None:
+    ref, ours = run_both(homogeneous_weight)
+    np.testing.assert_allclose(ours["V_m"], ref["V_m"], atol=1e-9, rtol=0)
+    assert ours["errors"] == ref["errors"] == ["NotImplemented", "UnaccessedDictionaryEntry"]
+    conn_ref = {k: v for k, v in ref["conn"].items() if k != "synapse_id"}
+    conn_ours = {k: v for k, v in ours["conn"].items() if k != "synapse_id"}
+    assert conn_ours == conn_ref
+    assert ours["defaults"] == ref["defaults"] == 300.0
+
+
+def rebuild_after_simulate(nest):
+    n = nest.Create("iaf_psc_alpha")
+    sg = nest.Create("spike_generator", params={"spike_times": [1.0, 4.5]})
+    nest.Connect(sg, n, syn_spec={"weight": 1000.0, "delay": 3.0})
+    dc = nest.Create("dc_generator", params={"amplitude": 100.0})
+    nest.Connect(dc, n, syn_spec={"delay": 2.0})
+    nest.Simulate(2.0)
+    m = nest.Create("iaf_psc_alpha")  # changes the network: input on its way must survive
+    nest.Connect(n, m, syn_spec={"delay": 3.0})
+    try:
+        nest.Connect(n, m, syn_spec={"delay": 5.0})  # beyond max_delay after Simulate
+        error = "no error"
+    except Exception as e:  # noqa: BLE001
+        error = type(e).__name__
+    nest.Simulate(10.0)
+    return {"V_m": (n.V_m, m.V_m), "error": error}
+
+
+def test_network_change_between_simulates_keeps_pending_input() -> None:
+    ref, ours = run_both(rebuild_after_simulate)
+    np.testing.assert_allclose(ours["V_m"], ref["V_m"], atol=1e-9, rtol=0)
+    assert ours["error"] == ref["error"] == "BadDelay"

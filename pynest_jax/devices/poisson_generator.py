@@ -1,7 +1,9 @@
 """``poisson_generator``: independent Poisson spike trains, one per target.
 
 As in NEST, every connection draws its own Poisson number of spikes per step
-(mean ``rate * h``), delivered as one event with that multiplicity. We draw
+(mean ``rate * h``), delivered as one event with that multiplicity. NEST tests
+the activity window on the step ``s`` itself, so the emitted stamps ``s + 1``
+lie in ``(origin + start + h, origin + stop + h]``. We draw
 by inversion: a uniform number is looked up in the generator's cumulative
 distribution table, computed on the host in float64.
 """
@@ -28,7 +30,8 @@ def poisson_cdf_table(lam: np.ndarray) -> np.ndarray:
     width = 1 << int(np.ceil(np.log2(max(16.0, top + 12.0 * np.sqrt(top) + 30.0))))
     k = np.arange(width)
     with np.errstate(divide="ignore", invalid="ignore"):
-        logpmf = np.where(lam[:, None] > 0, k * np.log(lam[:, None]) - lam[:, None] - special.gammaln(k + 1), 0.0)
+        log_p = k * np.log(lam[:, None]) - lam[:, None] - special.gammaln(k + 1)
+        logpmf = np.where(lam[:, None] > 0, log_p, 0.0)
     pmf = np.where(lam[:, None] > 0, np.exp(logpmf), (k == 0).astype(float))
     return np.minimum(np.cumsum(pmf, axis=1), 1.0)
 
@@ -66,7 +69,8 @@ class poisson_generator(StimulationDevice):
 
     @classmethod
     def emit_block(cls, p, s, cs, src, steps, active, key, h):
-        on = cls.spikes_on(p, steps[:, None] + 1)[:, src]
+        # NEST tests the window on the step itself (not its end stamp) for this device.
+        on = cls.spikes_on(p, steps[:, None])[:, src]
         u = jax.random.uniform(key, (len(steps), src.shape[0]), dtype=jnp.float64)
         n = draw_from_cdf(p["cdf"], src[None, :], u)
         return s, cs, jnp.where(on, n, 0).astype(jnp.float64)

@@ -80,6 +80,31 @@ class NodeModel:
         return None
 
     @classmethod
+    def check_set(
+        cls,
+        p: Mapping[str, np.ndarray],
+        old: Mapping[str, np.ndarray],
+        changed: Mapping[str, Any],
+        gids: np.ndarray,
+        kernel: Any,
+    ) -> str | None:
+        """Like ``check``, for values being set: ``old`` holds the previous values and
+        ``changed`` the entries of the status dictionary (NEST checks some values only
+        when they are given, or against the node's connections)."""
+        return cls.check(p)
+
+    @classmethod
+    def receptor_error(
+        cls, receptor: np.ndarray, event: str, p: Mapping[str, np.ndarray], local: np.ndarray
+    ) -> tuple[int, str, str] | None:
+        """The first connection whose ``receptor_type`` the targets refuse for this event
+        type (``"spike"``, ``"current"`` or ``"data"``), as (index, NEST error class name,
+        message with a ``{model}`` field), or None if all are accepted."""
+        if cls.valid_receptor(receptor, p, local):
+            return None
+        return 0, "UnknownReceptorType", f"Receptor type {int(receptor[0])} is not available in {{model}}."
+
+    @classmethod
     def n_receptors(cls, p: Mapping[str, np.ndarray]) -> int:
         """Number of receptor ports (valid receptor_type values are 0..n-1 or 1..n)."""
         return 1
@@ -132,6 +157,12 @@ class NodeModel:
     def device_params(cls, p: Mapping[str, np.ndarray], h: float) -> dict[str, Array]:
         """Parameters as device arrays, plus constants derived from them (propagators)."""
         return {k: np.asarray(v) for k, v in p.items() if cls.params[k].dtype in (float, int, bool)}
+
+    @classmethod
+    def device_state(cls, p: Mapping[str, np.ndarray], s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Host state as the update receives it (per-node vectors come as [n, width]
+        arrays padded with zeros); a model may reshape it to match its parameters."""
+        return s
 
     # ----- stimulators: one value per connection and step ------------------
     emits: ClassVar[str] = "spike"  # or "current"
@@ -214,6 +245,9 @@ NEURON_STATUS: dict[str, Any] = {
     "Ca": 0.0,
     "archiver_length": 0,
     "beta_Ca": 0.001,
+    "ignore_and_spike": False,
+    "ignore_and_spike_interval": 100.0,
+    "ignore_and_spike_offset": 1.0,
     "node_uses_wfr": False,
     "post_trace": 0.0,
     "synaptic_elements": {},

@@ -14,8 +14,8 @@ import numpy as np
 
 from ...timeconv import ms_to_steps
 from ..base import ARCHIVING_PARAMS, NodeModel, Prop, StepContext, register
-from .propagators import alpha_psc_propagators
-from .shared import check_iaf, sign_channel
+from .propagators import alpha_psc_propagators, exp, expm1
+from .shared import IGNORE_AND_SPIKE_PARAMS, check_iaf, sign_channel
 
 
 @register
@@ -33,6 +33,7 @@ class iaf_psc_alpha(NodeModel):
         "tau_syn_ex": Prop(2.0, "ms"),
         "tau_syn_in": Prop(2.0, "ms"),
         **ARCHIVING_PARAMS,
+        **IGNORE_AND_SPIKE_PARAMS,  # accepted and shown, without effect, as in NEST
     }
     state = {
         "V_m": Prop(lambda p: p["E_L"], "mV"),
@@ -70,12 +71,12 @@ class iaf_psc_alpha(NodeModel):
             "theta": p["V_th"] - p["E_L"],
             "v_reset": p["V_reset"] - p["E_L"],
             "v_min": p["V_min"] - p["E_L"],
-            "expm1_tau_m": np.expm1(-h / tau_m),
-            "P30": -tau_m / c_m * np.expm1(-h / tau_m),
-            "P11_ex": np.exp(-h / p["tau_syn_ex"]),
-            "P11_in": np.exp(-h / p["tau_syn_in"]),
-            "P21_ex": h * np.exp(-h / p["tau_syn_ex"]),
-            "P21_in": h * np.exp(-h / p["tau_syn_in"]),
+            "expm1_tau_m": expm1(-h / tau_m),
+            "P30": -tau_m / c_m * expm1(-h / tau_m),
+            "P11_ex": exp(-h / p["tau_syn_ex"]),
+            "P11_in": exp(-h / p["tau_syn_in"]),
+            "P21_ex": h * exp(-h / p["tau_syn_ex"]),
+            "P21_in": h * exp(-h / p["tau_syn_in"]),
             "P31_ex": p31_ex,
             "P32_ex": p32_ex,
             "P31_in": p31_in,

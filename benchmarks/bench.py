@@ -1,0 +1,101 @@
+"""Time one network in NEST 3.10 or in pynest_jax; one JSON line on stdout.
+
+    python benchmarks/bench.py brunel --simulator jax --order 2500 --simtime 1000
+    python benchmarks/bench.py brunel --simulator nest --threads 2 --order 2500
+    python benchmarks/bench.py one_neuron --simulator jax
+
+``run_all.py`` calls this in fresh processes (so that peak memory and
+compilation are per run) and writes ``BENCHMARKS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+
+
+def load(simulator: str, threads: int):
+    if simulator == "nest":
+        import nest
+
+        nest.verbosity = nest.VerbosityLevel.ERROR
+        nest.ResetKernel()
+        nest.local_num_threads = threads
+    else:
+        import pynest_jax as nest
+
+        nest.ResetKernel()
+    return nest
+
+
+def brunel(args: argparse.Namespace) -> dict:
+    """NEST's brunel_alpha_nest.py network; Simulate twice to separate compile and steady time."""
+    from brunel_alpha import build_network
+
+    t0 = time.time()
+    nest = load(args.simulator, args.threads)
+    t_import = time.time() - t0
+    t0 = time.time()
+    net = build_network(nest, order=args.order, indegree=args.indegree)
+    t_build = time.time() - t0
+    t0 = time.time()
+    nest.Simulate(args.simtime)
+    t_first = time.time() - t0
+    n_ex, n_in = net["rec_ex"].n_events, net["rec_in"].n_events
+    t0 = time.time()
+    nest.Simulate(args.simtime)
+    t_steady = time.time() - t0
+    n_rec = net["n_rec"]
+    rate_ex = (net["rec_ex"].n_events - n_ex) / args.simtime * 1000.0 / n_rec
+    rate_in = (net["rec_in"].n_events - n_in) / args.simtime * 1000.0 / n_rec
+    n_syn = nest.num_connections
+    neurons = net["neurons"]
+    return {
+        "import_s": t_import,
+        "build_s": t_build,
+        "first_simulate_s": t_first,
+        "steady_simulate_s": t_steady,
+        "real_time_factor": t_steady / (args.simtime / 1000.0),
+        "rate_ex": rate_ex,
+        "rate_in": rate_in,
+        "neurons": neurons,
+        "synapses": n_syn,
+        # Each neuron's spikes reach all its targets: events = spikes * mean out-degree.
+        "events_per_s_simulated": (rate_ex * net["n_ex"] + rate_in * net["n_in"]) * n_syn / max(1, neurons),
+    }
+
+
+def one_neuron(args: argparse.Namespace) -> dict:
+    """NEST's one_neuron.py without the plot; the whole-process time is measured by run_all."""
+    nest = load(args.simulator, args.threads)
+    neuron = nest.Create("iaf_psc_alpha")
+    voltmeter = nest.Create("voltmeter")
+    neuron.I_e = 376.0
+    nest.Connect(voltmeter, neuron)
+    nest.Simulate(1000.0)
+    return {"samples": len(voltmeter.events["times"])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("case", choices=["brunel", "one_neuron"])
+    parser.add_argument("--simulator", choices=["nest", "jax"], required=True)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--order", type=int, default=2500)
+    parser.add_argument("--indegree", type=int, default=None, help="fixed E indegree (default 10%% of NE)")
+    parser.add_argument("--simtime", type=float, default=1000.0)
+    args = parser.parse_args()
+    result = {"brunel": brunel, "one_neuron": one_neuron}[args.case](args)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    result.update({"case": args.case, "simulator": args.simulator, "threads": args.threads})
+    print("RESULT " + json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
