@@ -101,11 +101,20 @@ def write_table(results: dict) -> None:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results["brunel"]:
-        lines.append(
-            f"| {r['simulator']} | {r['threads'] if r['simulator'] == 'nest' else '-'} | {r['neurons']} | "
-            f"{r['synapses']} | {r['build_s']:.2f} | {r['first_simulate_s']:.2f} | {r['steady_simulate_s']:.2f} | "
-            f"{r['real_time_factor']:.2f} | {r['rate_ex']:.2f} / {r['rate_in']:.2f} | {r['peak_rss_mb']:.0f} |"
-        )
+        threads = r["threads"] if r["simulator"] == "nest" else "-"
+        cells = [
+            r["simulator"],
+            threads,
+            r["neurons"],
+            r["synapses"],
+            f"{r['build_s']:.2f}",
+            f"{r['first_simulate_s']:.2f}",
+            f"{r['steady_simulate_s']:.2f}",
+            f"{r['real_time_factor']:.2f}",
+            f"{r['rate_ex']:.2f} / {r['rate_in']:.2f}",
+            f"{r['peak_rss_mb']:.0f}",
+        ]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     nest2 = next(r for r in results["brunel"] if r["simulator"] == "nest" and r["threads"] == 2)
     ours = next(r for r in results["brunel"] if r["simulator"] == "jax")
     lines += [
@@ -123,10 +132,10 @@ def write_table(results: dict) -> None:
     for r in results["scaling"]:
         events = r["events_per_s_simulated"] * 0.2
         per_event = r["steady_simulate_s"] / events * 1e9 if events else float("nan")
-        lines.append(
-            f"| {r['simulator']}{' (2 threads)' if r['simulator'] == 'nest' else ''} | {r['neurons']} | "
-            f"{r['synapses']} | {r['build_s']:.2f} | {r['steady_simulate_s']:.2f} | {events:.3g} | {per_event:.1f} |"
-        )
+        name = r["simulator"] + (" (2 threads)" if r["simulator"] == "nest" else "")
+        cells = [name, r["neurons"], r["synapses"], f"{r['build_s']:.2f}", f"{r['steady_simulate_s']:.2f}"]
+        cells += [f"{events:.3g}", f"{per_event:.1f}"]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     lines += [
         "",
         "## One neuron (NEST's one_neuron.py without the plot), whole process",

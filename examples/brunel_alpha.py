@@ -57,19 +57,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> dict[str, float]:
-    """Build, simulate and summarise the network; returns the summary numbers."""
-    args = parse_args(argv)
-    nest.ResetKernel()
-    if args.seed is not None:
-        nest.rng_seed = args.seed
-    t_start = time.time()
+def build_network(nest, order: int = 2500, indegree: int | None = None, n_rec: int = 50) -> dict:
+    """Create and connect the network with the given PyNEST module (NEST or pynest_jax).
 
+    ``indegree`` fixes the excitatory in-degree (10 % of the excitatory population
+    by default; the inhibitory one is a quarter of it).
+    """
     dt, delay = 0.1, 1.5  # resolution and synaptic delay (ms)
     g, eta, epsilon = 5.0, 2.0, 0.1  # inhibition ratio, relative drive, connection probability
-    n_ex, n_in = 4 * args.order, args.order
-    n_rec = 50
-    c_ex, c_in = int(epsilon * n_ex), int(epsilon * n_in)  # in-degrees
+    n_ex, n_in = 4 * order, order
+    c_ex = int(epsilon * n_ex) if indegree is None else indegree
+    c_in = int(epsilon * n_in) if indegree is None else indegree // 4
     tau_syn, tau_m, c_m, theta = 0.5, 20.0, 250.0, 20.0
     neuron = {
         "C_m": c_m,
@@ -109,6 +107,25 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     nest.Connect(exc, everyone, {"rule": "fixed_indegree", "indegree": c_ex}, "excitatory")
     print("Inhibitory connections")
     nest.Connect(inh, everyone, {"rule": "fixed_indegree", "indegree": c_in}, "inhibitory")
+    return {
+        "rec_ex": rec_ex,
+        "rec_in": rec_in,
+        "n_rec": n_rec,
+        "n_ex": n_ex,
+        "n_in": n_in,
+        "neurons": n_ex + n_in,
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, float]:
+    """Build, simulate and summarise the network; returns the summary numbers."""
+    args = parse_args(argv)
+    nest.ResetKernel()
+    if args.seed is not None:
+        nest.rng_seed = args.seed
+    t_start = time.time()
+    net = build_network(nest, args.order)
+    rec_ex, rec_in, n_rec = net["rec_ex"], net["rec_in"], net["n_rec"]
     t_built = time.time()
 
     print("Simulating")
@@ -121,7 +138,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     syn_in = nest.GetDefaults("inhibitory")["num_connections"]
 
     print("Brunel network simulation (Python)")
-    print(f"Number of neurons : {n_ex + n_in}")
+    print(f"Number of neurons : {net['neurons']}")
     print(f"Number of synapses: {syn_ex + syn_in}")
     print(f"       Excitatory : {syn_ex}")
     print(f"       Inhibitory : {syn_in}")
@@ -139,7 +156,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         else:
             print("No excitatory spikes recorded; no raster plot written.")
     return {
-        "neurons": n_ex + n_in,
+        "neurons": net["neurons"],
         "synapses": syn_ex + syn_in,
         "rate_ex": rate_ex,
         "rate_in": rate_in,

@@ -77,6 +77,20 @@ def _level(level: Any) -> VerbosityLevel:
     return VerbosityLevel(int(level))
 
 
+def set(**kwargs: Any) -> None:  # noqa: A001 - PyNEST's name
+    """``nest.set(resolution=0.1, ...)``: set kernel properties (PyNEST 3)."""
+    SetKernelStatus(kwargs)
+
+
+def get(*keys: str) -> Any:
+    """``nest.get("resolution")``: kernel properties (PyNEST 3); all of them without keys."""
+    if not keys:
+        return GetKernelStatus()
+    if len(keys) == 1:
+        return GetKernelStatus(keys[0])
+    return tuple(GetKernelStatus(k) for k in keys)
+
+
 def version() -> str:
     return f"NEST {NEST_VERSION} (pynest_jax {__version__})"
 

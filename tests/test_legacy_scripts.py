@@ -72,10 +72,6 @@ KNOWN_FAILURES: dict[str, tuple[str, str]] = {
         "spike_recorder only records from spiking nodes",
         "pynest_jax refuses Connect(poisson_generator, spike_recorder), which NEST allows",
     ),
-    "ignore_and_spike_mechanism.py": (
-        "has no attribute 'set'",
-        "the module-level nest.set()/nest.get() of PyNEST 3 are missing",
-    ),
 }
 # Lines a deterministic script must print, as NEST prints them.
 EXPECTED_OUTPUT: dict[str, list[str]] = {
