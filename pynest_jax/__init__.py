@@ -8,12 +8,11 @@ plotting helpers it expects.
 from __future__ import annotations
 
 import enum
+import os
 import sys
 import types
 import warnings
 from typing import Any
-
-import os
 
 import jax
 
@@ -26,14 +25,18 @@ if _cache not in ("", "0"):
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
 
 from . import devices as _devices  # noqa: E402,F401  (registers models)
-from . import math, random  # noqa: E402
+from . import math as math  # noqa: E402
+from . import random as random  # noqa: E402
 from .alias import install_nest_alias, uninstall_nest_alias  # noqa: E402,F401
 from .api import *  # noqa: E402,F403
 from .api import GetKernelStatus, SetKernelStatus  # noqa: E402
-from .errors import NESTError, NESTErrors  # noqa: E402
+from .errors import NESTError as NESTError  # noqa: E402
+from .errors import NESTErrors as NESTErrors  # noqa: E402
 from .kernel import KERNEL  # noqa: E402
-from .nodecollection import NodeCollection, SynapseCollection  # noqa: E402
-from .parameters import CreateParameter, Parameter  # noqa: E402
+from .nodecollection import NodeCollection  # noqa: E402
+from .nodecollection import SynapseCollection as SynapseCollection  # noqa: E402
+from .parameters import CreateParameter as CreateParameter  # noqa: E402
+from .parameters import Parameter as Parameter  # noqa: E402
 from .registry import load_models as _load_models  # noqa: E402
 
 _load_models()

@@ -144,8 +144,10 @@ def SetDefaults(model: str, params: Any, val: Any = None) -> None:
         for k, v in params.items():
             prop = cls.params.get(k) or cls.state[k]
             conv = _convert(prop, k, v, 1, KERNEL.rng)
-            trial[k] = conv[0] if isinstance(conv, np.ndarray) and conv.dtype == object else (
-                conv.item() if isinstance(conv, np.ndarray) and conv.ndim == 0 else conv
+            trial[k] = (
+                conv[0]
+                if isinstance(conv, np.ndarray) and conv.dtype == object
+                else (conv.item() if isinstance(conv, np.ndarray) and conv.ndim == 0 else conv)
             )
         p, _ = KERNEL.model_defaults(ModelEntry(model, cls, trial))
         arrs = {k: np.asarray([v] if not isinstance(v, list | np.ndarray) else [None]) for k, v in p.items()}
@@ -349,7 +351,7 @@ def Connect(
         for k, v in syn_spec.items()
         if k in cls.params and k not in ("weight", "delay")
     }
-    for k, prop in cls.params.items():
+    for k in cls.params:
         if k not in ("weight", "delay") and k not in extra:
             extra[k] = np.full(n, float(entry.default(k)))
     _check_endpoints(src, tgt, receptor)
@@ -399,7 +401,8 @@ def _check_endpoints(src: np.ndarray, tgt: np.ndarray, receptor: np.ndarray) -> 
     single_target_group = tg.min() == tg.max()
     for gi in np.nonzero(np.bincount(tg, minlength=n_groups))[0]:
         g = k.groups[gi]
-        m = np.ones(len(tg), dtype=bool) if single_target_group else tg == gi
+        # A slice keeps one-value-for-all arrays (receptor) as cheap broadcast views.
+        m = slice(None) if single_target_group else tg == gi
         src_groups = np.nonzero(np.bincount(sg[m], minlength=n_groups))[0]
         src_kinds = {k.groups[x].cls.kind for x in src_groups}
         if g.cls.kind == "recorder" and not g.cls.receives_spikes:
@@ -423,9 +426,9 @@ def _check_endpoints(src: np.ndarray, tgt: np.ndarray, receptor: np.ndarray) -> 
                     em = m
                 else:
                     ev_groups = [x for x, e in zip(src_groups, group_events, strict=True) if e == event]
-                    em = m & np.isin(sg, ev_groups)
-                if not em.any():
-                    continue
+                    em = np.isin(sg, ev_groups) & (True if isinstance(m, slice) else m)
+                    if not em.any():
+                        continue
                 local = k.node_local[tgt[em] - 1]
                 bad = g.cls.receptor_error(receptor[em], event, g.params, local)
                 if bad is not None:
@@ -634,10 +637,12 @@ def SetKernelStatus(params: Mapping[str, Any]) -> None:
         res = float(units.to_nest(params["resolution"], "ms", "resolution"))
         if res != k.h and (k.network_size or k.connections):
             raise NESTErrors.KernelException(
-                "Cannot change time representation after nodes have been created. Please call ResetKernel first."
+                "Nodes have already been created: time representation cannot be changed."
             )
         if res <= 0 or abs(res * 1000 - round(res * 1000)) > 1e-9:
-            raise NESTErrors.BadProperty("The resolution must be a positive multiple of the tic length (1 µs).")
+            raise NESTErrors.BadProperty(
+                "The resolution must be a positive multiple of the tic length (1 µs)."
+            )
     if "rng_seed" in params:
         seed = params["rng_seed"]
         if not isinstance(seed, int | np.integer) or not (0 < int(seed) < 2**32):
@@ -649,4 +654,3 @@ def SetKernelStatus(params: Mapping[str, Any]) -> None:
     if "rng_seed" in params:
         k.rng = np.random.default_rng(int(params["rng_seed"]))
         k.invalidate()
-

@@ -47,62 +47,82 @@ def source_order(src: np.ndarray, n_sources: int) -> np.ndarray:
     return low[np.argsort(high, kind="stable")]
 
 
-def _mode(values: np.ndarray, sources: np.ndarray, row_ptr: np.ndarray) -> str:
-    if np.all(values == values[0]):
-        return "scalar"
-    first = values[row_ptr[sources]]
-    if np.all(values == first):
-        return "source"
-    return "synapse"
+@dataclass
+class Part:
+    """Synapses of one Connect call into one target group: spike indices of the
+    sources, ring offsets of the targets, and weight and delay (in steps), each
+    either an array or a broadcast view of one value."""
+
+    src: np.ndarray
+    tgt: np.ndarray
+    weight: np.ndarray
+    delay: np.ndarray
+
+
+def is_uniform(values: np.ndarray) -> bool:
+    """A broadcast view of one value (no memory behind it), as Connect stores scalars."""
+    return values.ndim == 1 and len(values) > 0 and values.strides == (0,)
+
+
+def _merge(parts: list[Part], field: str, n_sources: int, dtype: type) -> tuple[str, np.ndarray]:
+    """One value for all, one per source, or one per synapse (in the parts' order).
+
+    Per source is possible when every part has one value and the parts' sources do
+    not overlap (e.g. the excitatory and inhibitory populations of a network)."""
+    values = [getattr(p, field) for p in parts]
+    if all(is_uniform(v) for v in values):
+        firsts = [v[0] for v in values]
+        if all(f == firsts[0] for f in firsts):
+            return "scalar", np.asarray(firsts[0], dtype=dtype)
+        per_source = np.zeros(n_sources, dtype=dtype)
+        seen = np.zeros(n_sources, dtype=bool)
+        for part, value in zip(parts, firsts, strict=True):
+            if seen[part.src].any():
+                break
+            seen[part.src] = True
+            per_source[part.src] = value
+        else:
+            return "source", per_source
+    return "synapse", np.concatenate([np.asarray(v, dtype=dtype) for v in values])
 
 
 def build_projection(
-    src: np.ndarray,
-    tgt: np.ndarray,
-    weight: np.ndarray,
-    delay: np.ndarray,
+    parts: list[Part],
     n_sources: int,
     target_group: int,
     interval_ms: float,
 ) -> tuple[Layout, dict[str, np.ndarray]]:
-    """CSR arrays of one projection; ``src`` are spike indices, ``tgt`` ring-buffer
-    offsets (channel * n + local index) in the target group."""
+    """CSR arrays of one projection (all spike connections into one target group)."""
+    src = np.concatenate([p.src for p in parts])
     order = source_order(src, n_sources)
-    src, tgt, weight, delay = src[order], tgt[order], weight[order], delay[order]
     counts = np.bincount(src, minlength=n_sources)
     row_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     degrees = counts[counts > 0]
     mean_deg = float(degrees.mean()) if len(degrees) else 1.0
     max_deg = int(degrees.max()) if len(degrees) else 1
+    nnz = len(src)
     # One row per spike when degrees are even (little padding); else rows near the mean.
     chunk = max_deg if max_deg <= 1.5 * mean_deg else int(np.ceil(mean_deg))
-    expected = len(tgt) * _EXPECTED_RATE * interval_ms / 1000.0
-    per_block = int(min(_MAX_EVENTS_PER_BLOCK, max(_MIN_EVENTS_PER_BLOCK, 2 ** np.ceil(np.log2(max(expected, 1))))))
+    expected = nnz * _EXPECTED_RATE * interval_ms / 1000.0
+    per_block = int(
+        min(_MAX_EVENTS_PER_BLOCK, max(_MIN_EVENTS_PER_BLOCK, 2 ** np.ceil(np.log2(max(expected, 1)))))
+    )
     chunk = max(1, min(chunk, per_block))
-    w_mode = _mode(weight, src, row_ptr)
-    d_mode = _mode(delay, src, row_ptr)
-    nnz = len(tgt)
-    idx_t = np.int32 if nnz + chunk < 2**31 else np.int64
     pad = chunk  # rows may read up to `chunk` entries past a source's range
+    idx_t = np.int32 if nnz + chunk < 2**31 else np.int64
+    tgt = np.concatenate([p.tgt for p in parts]).astype(np.int32, copy=False)
     data: dict[str, np.ndarray] = {
         "row_ptr": row_ptr.astype(idx_t),
-        "tgt": np.concatenate([tgt, np.zeros(pad, tgt.dtype)]).astype(np.int32),
+        "tgt": np.concatenate([tgt[order], np.zeros(pad, np.int32)]),
     }
-    starts = row_ptr[:-1]
-    has = counts > 0
-    if w_mode == "scalar":
-        data["weight"] = np.float64(weight[0])
-    elif w_mode == "source":
-        data["weight"] = np.where(has, weight[np.minimum(starts, nnz - 1)], 0.0)
+    w_mode, w = _merge(parts, "weight", n_sources, np.float64)
+    d_mode, d = _merge(parts, "delay", n_sources, np.int64)
+    small = np.int16 if d.max(initial=0) < 2**15 else np.int32
+    data["weight"] = np.concatenate([w[order], np.zeros(pad)]) if w_mode == "synapse" else w
+    if d_mode == "synapse":
+        data["delay"] = np.concatenate([d[order], np.zeros(pad, d.dtype)]).astype(small)
     else:
-        data["weight"] = np.concatenate([weight, np.zeros(pad)])
-    small = np.int16 if delay.max() < 2**15 else np.int32
-    if d_mode == "scalar":
-        data["delay"] = np.int64(delay[0])
-    elif d_mode == "source":
-        data["delay"] = np.where(has, delay[np.minimum(starts, nnz - 1)], 0).astype(small)
-    else:
-        data["delay"] = np.concatenate([delay, np.zeros(pad, delay.dtype)]).astype(small)
+        data["delay"] = d.astype(small) if d_mode == "source" else d
     layout = Layout(
         target_group=target_group,
         chunk=chunk,
@@ -140,6 +160,14 @@ def deliver(
     ``ring`` has ``ring_len * width + 1`` entries; the last one absorbs padding.
     A spike emitted at step ``t0 + spike_step`` arrives in slot ``t0 + step + delay``.
     """
+    from .native import native_deliver  # CPU: one C++ loop (None: use the XLA code below)
+
+    out = native_deliver(
+        ring, layout.weight_mode, layout.delay_mode, data, t0, ring_len, width,
+        spike_step, spike_src, spike_count, n_spikes,
+    )  # fmt: skip
+    if out is not None:
+        return out
     capacity = spike_src.shape[0]
     chunk, rows = layout.chunk, layout.rows_per_block
     trash = ring_len * width

@@ -25,8 +25,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .delivery import Layout, Part, build_projection, compact, deliver, is_uniform
 from .errors import NESTErrors
-from .delivery import Layout, build_projection, compact, deliver
 from .kernel import LAST_SPIKE
 from .models.base import StepContext
 from .timeconv import ms_to_steps
@@ -94,57 +94,76 @@ class Engine:
         self.gid_sidx, self.sidx_gid = gid_sidx, sidx_gid
         self.channels = [g.cls.n_channels(g.params) if g.cls.kind == "neuron" else 0 for g in groups]
 
-        # Classify every connection by the categories of its ends.
-        blocks = k.connections
-        if blocks:
-            src = np.concatenate([b.source for b in blocks])
-            tgt = np.concatenate([b.target for b in blocks])
-            w = np.concatenate([b.weight for b in blocks]).astype(np.float64)
-            dsteps = np.concatenate([ms_to_steps(b.delay, h) for b in blocks]).astype(np.int64)
-            rec = np.concatenate([b.receptor for b in blocks]).astype(np.int64)
-        else:
-            src = tgt = dsteps = rec = np.zeros(0, np.int64)
-            w = np.zeros(0)
-        sg, tg = k.node_group[src - 1], k.node_group[tgt - 1]
-
         def per_group(flag) -> np.ndarray:
             return np.array([bool(flag(g.cls)) for g in groups] + [False], dtype=bool)
 
         # Spike sources that deliver like stimulators (one value per connection and
         # step, e.g. a spike_generator's weighted spikes) go through the stimulator path.
-        is_spiking = per_group(lambda c: c.kind in ("neuron", "spike_source")
-                               and not getattr(c, "delivers_as_stimulus", False))
+        is_spiking = per_group(
+            lambda c: c.kind in ("neuron", "spike_source") and not getattr(c, "delivers_as_stimulus", False)
+        )
         is_stim = per_group(lambda c: c.kind == "stimulator" or getattr(c, "delivers_as_stimulus", False))
         is_neuron = per_group(lambda c: c.kind == "neuron")
         is_recorder = per_group(lambda c: c.kind == "recorder")
-        spike_src = per_group(lambda c: c.kind in ("neuron", "spike_source"))[sg]
-        to_neuron = is_neuron[tg]
-        spike_conn = is_spiking[sg] & to_neuron
-        stim_conn = is_stim[sg] & to_neuron
-        rec_conn = is_recorder[tg]
-        sample_conn = is_recorder[sg] & to_neuron
 
-        self.D = int(dsteps[spike_conn].min()) if spike_conn.any() else max(1, int(ms_to_steps(1.0, h)))
+        # Every Connect call is cut into pieces whose sources lie in one group and whose
+        # targets lie in one group (usually the whole call), so that one value for all
+        # (weight, delay) stays one value and only spike connections are sorted.
+        spike_parts: dict[int, list[Part]] = {}
+        others = []
+        min_delays, max_delays = [], []
+        for blk in k.connections:
+            if not len(blk.source):
+                continue
+            steps = _steps_of(blk.delay, h)
+            for si, gi, sel in _pieces(
+                k.node_group[blk.source - 1], k.node_group[blk.target - 1], len(groups)
+            ):
+                src_p, tgt_p, w_p, d_p, r_p = (
+                    x[sel] for x in (blk.source, blk.target, blk.weight, steps, blk.receptor)
+                )
+                min_delays.append(d_p.min())
+                if is_spiking[si] and is_neuron[gi]:
+                    g = groups[gi]
+                    chan = _uniform_apply(lambda r, w, g=g: g.cls.spike_channel(r, w), r_p, w_p)
+                    local = k.node_local[tgt_p - 1]
+                    spike_parts.setdefault(gi, []).append(
+                        Part(
+                            src=gid_sidx[src_p],
+                            tgt=chan.astype(np.int64) * g.n + local,
+                            weight=w_p if g.cls.spike_weighted else np.broadcast_to(1.0, w_p.shape),
+                            delay=d_p,
+                        )
+                    )
+                    max_delays.append(d_p.max())
+                else:
+                    others.append((src_p, tgt_p, np.asarray(w_p, float), np.asarray(d_p), np.asarray(r_p)))
+                    if is_stim[si] and is_neuron[gi]:
+                        max_delays.append(d_p.max())
+        if others:
+            src, tgt, w, dsteps, rec = (np.concatenate(cols) for cols in zip(*others, strict=True))
+        else:
+            src = tgt = dsteps = rec = np.zeros(0, np.int64)
+            w = np.zeros(0)
+        sg, tg = k.node_group[src - 1], k.node_group[tgt - 1]
+        spike_src = per_group(lambda c: c.kind in ("neuron", "spike_source"))[sg]
+        stim_conn = is_stim[sg] & is_neuron[tg]
+        rec_conn = is_recorder[tg]
+        sample_conn = is_recorder[sg] & is_neuron[tg]
+
+        spike_delays = [int(p.delay.min()) for parts in spike_parts.values() for p in parts]
+        self.D = min(spike_delays) if spike_delays else max(1, int(ms_to_steps(1.0, h)))
         # NEST's min_delay counts every connection; it sets when multimeters get their data.
-        self.D_nest = int(dsteps.min()) if len(dsteps) else 1
-        dmax = int(dsteps[spike_conn | stim_conn].max()) if (spike_conn | stim_conn).any() else 1
+        self.D_nest = int(min(min_delays)) if min_delays else 1
+        dmax = int(max(max_delays)) if max_delays else 1
         # A multiple of D, so that an interval's rows are contiguous in the ring.
         self.L = self.D * (-(-(dmax + self.D) // self.D))
 
         # Spike projections: one per target group, CSR over the spike index of the source.
         self.proj_data = []
         proj_static = []
-        for gi, g in enumerate(groups):
-            m = spike_conn & (tg == gi)
-            if not m.any():
-                continue
-            local = k.node_local[tgt[m] - 1]
-            chan = g.cls.spike_channel(rec[m], w[m])
-            ww = w[m] if g.cls.spike_weighted else np.ones(int(m.sum()))
-            layout, data = build_projection(
-                gid_sidx[src[m]], chan.astype(np.int64) * g.n + local, ww, dsteps[m], self.n_spiking, gi,
-                self.D * h,
-            )
+        for gi, parts in sorted(spike_parts.items()):
+            layout, data = build_projection(parts, self.n_spiking, gi, self.D * h)
             self.proj_data.append(data)
             proj_static.append(layout)
 
@@ -255,7 +274,11 @@ class Engine:
         k = self.k
         if self.params_dirty:
             self.dev_params = [
-                jax.tree.map(jnp.asarray, g.cls.device_params(g.params, self.h)) for g in k.groups
+                jax.tree.map(
+                    _shared_if_uniform if g.cls.kind == "neuron" else jnp.asarray,
+                    g.cls.device_params(g.params, self.h),
+                )
+                for g in k.groups
             ]
             self.dev_state = [
                 jax.tree.map(
@@ -421,6 +444,36 @@ def _capacity(n: int, steps: int, h: float) -> int:
     return min(_pow2(n * steps), _pow2(max(64, int(n * steps * h * _INITIAL_RATE / 1000.0))))
 
 
+def _steps_of(delay_ms: np.ndarray, h: float) -> np.ndarray:
+    return _uniform_apply(lambda d: ms_to_steps(d, h), delay_ms)
+
+
+def _uniform_apply(fn: Any, *arrays: np.ndarray) -> np.ndarray:
+    """``fn`` elementwise; when every input is one value for all, computed once and broadcast."""
+    if all(is_uniform(a) for a in arrays):
+        return np.broadcast_to(np.asarray(fn(*(a[:1].copy() for a in arrays)))[0], arrays[0].shape)
+    return np.asarray(fn(*(np.asarray(a) for a in arrays)))
+
+
+def _pieces(src_group: np.ndarray, tgt_group: np.ndarray, n_groups: int):
+    """(source group, target group, selection) for the connections of one Connect call."""
+    if src_group.min() == src_group.max() and tgt_group.min() == tgt_group.max():
+        yield int(src_group[0]), int(tgt_group[0]), slice(None)
+        return
+    code = src_group.astype(np.int64) * n_groups + tgt_group
+    for c in np.unique(code):
+        yield int(c // n_groups), int(c % n_groups), code == c
+
+
+def _shared_if_uniform(values: Any) -> jax.Array:
+    """A per-neuron constant that is the same for the whole group becomes one scalar:
+    the step then streams fewer arrays (a neuron update broadcasts it)."""
+    arr = np.asarray(values)
+    if arr.ndim == 1 and len(arr) > 1 and np.all(arr == arr[0]):
+        return jnp.asarray(arr[0])
+    return jnp.asarray(arr)
+
+
 def _is_vector(cls: Any, name: str) -> bool:
     prop = cls.state.get(name)
     return prop is not None and prop.dtype == "vector"
@@ -493,7 +546,9 @@ def _make_chunk(plan: Plan):
             cls = plan.group_cls[si]
             sd = stim[j]
             k = jax.random.fold_in(jax.random.fold_in(key, t0), j)
-            st, cs, val = cls.emit_block(params[si], states[si], cstates[j], sd["src"], steps, active, k, plan.h)
+            st, cs, val = cls.emit_block(
+                params[si], states[si], cstates[j], sd["src"], steps, active, k, plan.h
+            )
             states[si] = st
             new_c.append(cs)
             width = plan.group_channels[gi] * plan.group_n[gi]
@@ -644,4 +699,3 @@ def _sample_due(stamp, par):
     """Whether a multimeter samples at this time stamp (in steps)."""
     interval, offset, t_min, t_max = par["interval"], par["offset"], par["t_min"], par["t_max"]
     return ((stamp - offset) % interval == 0) & (stamp > t_min) & (stamp <= t_max)
-

@@ -107,3 +107,17 @@ def test_failed_calls_leave_nothing_behind() -> None:
 def test_errors_are_nest_errors() -> None:
     assert issubclass(pynest_jax.NESTErrors.UnknownModelName, pynest_jax.NESTError)
     assert pynest_jax.NESTError is pynest_jax.NESTErrors.KernelException
+
+
+def test_resolution_cannot_change_after_create() -> None:
+    real_nest.ResetKernel()
+    real_nest.Create("iaf_psc_alpha")
+    with pytest.raises(Exception) as ref:
+        real_nest.resolution = 0.2
+    pynest_jax.ResetKernel()
+    pynest_jax.Create("iaf_psc_alpha")
+    with pytest.raises(pynest_jax.NESTError) as ours:
+        pynest_jax.resolution = 0.2
+    assert type(ours.value).__name__ == type(ref.value).__name__
+    assert str(ours.value) == str(ref.value)
+    assert pynest_jax.resolution == 0.1
