@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
-import saiunit as u
 
 from . import units
 from .connection_rules import connect_pairs_indexed
@@ -251,7 +250,7 @@ _SYN_SPEC_BASE = ("synapse_model", "weight", "delay", "receptor_type", "synapse_
 
 def _weight_value(v: Any) -> Any:
     """Weights are in pA (current synapses) or nS (conductance synapses); quantities are stripped."""
-    if isinstance(v, u.Quantity):
+    if units.is_quantity(v):
         for unit in ("pA", "nS", "mV", ""):
             try:
                 return units.to_nest(v, unit, "weight")

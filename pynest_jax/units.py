@@ -13,11 +13,22 @@ import re
 from typing import Any
 
 import numpy as np
-import saiunit as u
 
 from .errors import NESTErrors
 
-__all__ = ["to_nest", "unit_of"]
+__all__ = ["is_quantity", "to_nest", "unit_of"]
+
+
+def _u() -> Any:
+    """saiunit, imported on first use: most scripts never pass a quantity."""
+    import saiunit
+
+    return saiunit
+
+
+def is_quantity(value: Any) -> bool:
+    """Whether ``value`` is a saiunit quantity or unit (checked without importing saiunit)."""
+    return type(value).__module__.partition(".")[0] == "saiunit"
 
 # Unit symbols (without prefix) and the saiunit name of the base unit.
 _BASE = {
@@ -43,6 +54,7 @@ _POWER = re.compile(r"^(?P<sym>[^\^]+?)(?:\^|\*\*)(?P<exp>[+-]?\d+)$")
 
 def _symbol(sym: str) -> Any:
     """The saiunit unit of one symbol like ``mV``, ``GOhm`` or ``ms``."""
+    u = _u()
     sym = sym.replace("µ", "u").replace("μ", "u")
     if sym == "1":
         return u.UNITLESS
@@ -87,6 +99,7 @@ def _product(text: str) -> Any:
 @functools.cache
 def unit_of(unit: str) -> Any:
     """The saiunit unit for a NEST unit string, e.g. ``"mV"``, ``"pA/ms"``, ``"1/ms"``; ``""`` is unitless."""
+    u = _u()
     text = unit.strip().replace("**", "^")
     if not text:
         return u.UNITLESS
@@ -107,6 +120,7 @@ def _describe(q: Any) -> str:
 
 
 def _convert_quantity(q: Any, unit: str, name: str) -> float | np.ndarray:
+    u = _u()
     target = unit_of(unit)
     if not u.have_same_dim(q, target):
         expected = f"takes values in {unit}" if unit else "is dimensionless"
@@ -127,6 +141,9 @@ def to_nest(value: Any, unit: str, name: str) -> Any:
     anything else is returned unchanged. A quantity whose dimension does
     not match ``unit`` raises ``NESTErrors.BadProperty`` naming ``name``.
     """
+    u = _u()
+    if not (is_quantity(value) or (isinstance(value, list | tuple) and any(is_quantity(x) for x in value))):
+        return value
     if isinstance(value, u.Unit):
         value = 1.0 * value
     if isinstance(value, u.Quantity):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 import numpy as np
-from scipy import special
 
 from ..models.base import Prop, register
 from .stimulation import StimulationDevice
@@ -29,8 +28,9 @@ def poisson_cdf_table(lam: np.ndarray) -> np.ndarray:
     top = float(lam.max(initial=0.0))
     width = 1 << int(np.ceil(np.log2(max(16.0, top + 12.0 * np.sqrt(top) + 30.0))))
     k = np.arange(width)
+    log_factorial = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, width)))])
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_p = k * np.log(lam[:, None]) - lam[:, None] - special.gammaln(k + 1)
+        log_p = k * np.log(lam[:, None]) - lam[:, None] - log_factorial
         logpmf = np.where(lam[:, None] > 0, log_p, 0.0)
     pmf = np.where(lam[:, None] > 0, np.exp(logpmf), (k == 0).astype(float))
     return np.minimum(np.cumsum(pmf, axis=1), 1.0)
