@@ -337,6 +337,8 @@ def Connect(
         )
 
     src, tgt, element = connect_pairs_indexed(pre.ids, post.ids, conn_spec, KERNEL.rng)
+    if KERNEL.network_size < 2**31:  # halves the memory of large connection tables
+        src, tgt = src.astype(np.int32), tgt.astype(np.int32)
     n = len(src)
     weight_spec = syn_spec.get("weight", entry.default("weight"))
     weight = _syn_values(_weight_value(weight_spec), n, "weight", element)

@@ -163,9 +163,8 @@ def deliver(
     from .native import native_deliver  # CPU: one C++ loop (None: use the XLA code below)
 
     out = native_deliver(
-        ring, layout.weight_mode, layout.delay_mode, data, t0, ring_len, width,
-        spike_step, spike_src, spike_count, n_spikes,
-    )  # fmt: skip
+        ring, layout, data, t0, ring_len, width, spike_step, spike_src, spike_count, n_spikes
+    )
     if out is not None:
         return out
     capacity = spike_src.shape[0]

@@ -84,7 +84,7 @@ class Engine:
             self.sidx_offset.append(off)
             off += g.n if sp else 0
         self.n_spiking = off
-        gid_sidx = np.full(k.network_size + 1, -1, dtype=np.int64)
+        gid_sidx = np.full(k.network_size + 1, -1, dtype=np.int32)
         sidx_gid = np.zeros(self.n_spiking, dtype=np.int64)
         for gi, g in enumerate(groups):
             if self.spiking[gi]:
@@ -185,10 +185,10 @@ class Engine:
                 sdata = {
                     "src": k.node_local[src[m] - 1],
                     "tgt": chan.astype(np.int64) * g.n + local,
-                    "weight": (
+                    "weight": _scalar_if_uniform(
                         w[m] if g.cls.spike_weighted or sgp.cls.emits == "current" else np.ones(m.sum())
                     ),
-                    "delay": dsteps[m],
+                    "delay": _scalar_if_uniform(dsteps[m]),
                 }
                 if getattr(sgp.cls, "delivers_as_stimulus", False):
                     # Spikes whose own weight is negative flip the sign of the event weight.
@@ -257,7 +257,7 @@ class Engine:
         )
         self.proj_dev = [jax.tree.map(jnp.asarray, p) for p in self.proj_data]
         self.stim_dev = [jax.tree.map(jnp.asarray, s) for s in self.stim_data]
-        self.rec_mask_dev = jnp.asarray(self.rec_mask)
+        self.rec_idx_dev = jnp.asarray(np.nonzero(self.rec_mask)[0].astype(np.int32))
         self.stim_conn_state = [
             jax.tree.map(jnp.asarray, groups[si].cls.conn_state(len(d["src"])))
             for (si, _), d in zip(stim_static, self.stim_data, strict=True)
@@ -367,7 +367,7 @@ class Engine:
                     self.dev_params,
                     self.proj_dev,
                     self.stim_dev,
-                    self.rec_mask_dev,
+                    self.rec_idx_dev,
                     self.sampler_locals,
                     self.sampler_params,
                     key,
@@ -442,6 +442,16 @@ def _replace(plan: Plan, **changes: Any) -> Plan:
 def _capacity(n: int, steps: int, h: float) -> int:
     """Initial spike capacity of an interval: room for every node firing at 200 spikes/s."""
     return min(_pow2(n * steps), _pow2(max(64, int(n * steps * h * _INITIAL_RATE / 1000.0))))
+
+
+def _row(values: jax.Array) -> jax.Array:
+    """A per-connection array as a row [1, n]; a scalar stays a scalar."""
+    return values[None, :] if values.ndim else values
+
+
+def _scalar_if_uniform(values: np.ndarray) -> np.ndarray:
+    """One value for all connections of a stimulator set becomes a scalar."""
+    return values[:1].reshape(()) if len(values) and np.all(values == values[0]) else values
 
 
 def _steps_of(delay_ms: np.ndarray, h: float) -> np.ndarray:
@@ -552,7 +562,7 @@ def _make_chunk(plan: Plan):
             states[si] = st
             new_c.append(cs)
             width = plan.group_channels[gi] * plan.group_n[gi]
-            slot = ((steps[:, None] + sd["delay"][None, :]) % L) * width
+            slot = ((steps[:, None] + _row(sd["delay"])) % L) * width
             if isinstance(val, tuple):  # (spike count, positive and negative weighted sums)
                 count, pos, neg = val
                 if plan.group_cls[gi].spike_weighted:
@@ -562,7 +572,7 @@ def _make_chunk(plan: Plan):
             else:
                 parts = ((val, sd["tgt"]),)
             for v, tgt in parts:
-                contrib = jnp.where(active[:, None], sd["weight"][None, :] * v, 0.0)
+                contrib = jnp.where(active[:, None], _row(sd["weight"]) * v, 0.0)
                 idx = slot + tgt[None, :]
                 rings[gi] = rings[gi].at[idx.reshape(-1)].add(contrib.reshape(-1), mode="promise_in_bounds")
         return states, rings, new_c
@@ -601,7 +611,7 @@ def _make_chunk(plan: Plan):
         spk = jnp.concatenate(spikes) if spikes else jnp.zeros((0,), jnp.int32)
         return states, (spk, samples)
 
-    def interval(params, proj, stim, rec_mask, samp_loc, samp_par, key, carry, t0, lo, hi):
+    def interval(params, proj, stim, rec_idx, samp_loc, samp_par, key, carry, t0, lo, hi):
         states, rings, cstates, samp, rec, flags = carry
         rings = list(rings)
         if plan.stim_sets:
@@ -643,19 +653,21 @@ def _make_chunk(plan: Plan):
                 rings[gi] = deliver(rings[gi], layout, pd, t0, L, width, gstep, gsrc, gcnt, n_found)
             flags = flags.at[0].max(n_found > K)
         if S and plan.recording:
-            masked = jnp.where(jnp.tile(rec_mask, D), flat, 0)
-            pos, n_rec = compact(masked, KR)
+            # Only the columns of recorded nodes are searched for spikes.
+            R = rec_idx.shape[0]
+            recorded = spk_buf[:, rec_idx].reshape(-1)
+            pos, n_rec = compact(recorded, KR)
             r_steps, r_src, r_cnt, r_n = rec
-            r_steps = jax.lax.dynamic_update_slice(r_steps, t0 + pos // S, (r_n,))
-            r_src = jax.lax.dynamic_update_slice(r_src, (pos % S).astype(r_src.dtype), (r_n,))
-            r_cnt = jax.lax.dynamic_update_slice(r_cnt, masked[pos].astype(r_cnt.dtype), (r_n,))
+            r_steps = jax.lax.dynamic_update_slice(r_steps, t0 + pos // R, (r_n,))
+            r_src = jax.lax.dynamic_update_slice(r_src, rec_idx[pos % R].astype(r_src.dtype), (r_n,))
+            r_cnt = jax.lax.dynamic_update_slice(r_cnt, recorded[pos].astype(r_cnt.dtype), (r_n,))
             r_n = r_n + jnp.minimum(n_rec, KR)
             rec = (r_steps, r_src, r_cnt, r_n)
             flags = flags.at[1].max(n_rec > KR)
             flags = flags.at[2].max(r_n > plan.rec_buffer)
         return list(states), rings, cstates, samp, rec, flags
 
-    def chunk(params, proj, stim, rec_mask, samp_loc, samp_par, key, carry, first, n_iv, lo, hi):
+    def chunk(params, proj, stim, rec_idx, samp_loc, samp_par, key, carry, first, n_iv, lo, hi):
         states, rings, cstates = carry
         rb = plan.rec_buffer + KR
         rec = (jnp.zeros(rb, jnp.int64), jnp.zeros(rb, jnp.int32), jnp.zeros(rb, jnp.int32), jnp.int64(0))
@@ -676,7 +688,7 @@ def _make_chunk(plan: Plan):
         def body(c):
             j, c = c
             t0 = (first + j) * D
-            return j + 1, interval(params, proj, stim, rec_mask, samp_loc, samp_par, key, c, t0, lo, hi)
+            return j + 1, interval(params, proj, stim, rec_idx, samp_loc, samp_par, key, c, t0, lo, hi)
 
         # Stop at the first overflow: the caller grows the buffers and redoes the call.
         c = (list(states), list(rings), list(cstates), samp, rec, flags)

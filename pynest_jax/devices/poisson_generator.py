@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .. import fast_rng
 from ..models.base import Prop, register
 from .stimulation import StimulationDevice
 
@@ -71,6 +72,6 @@ class poisson_generator(StimulationDevice):
     def emit_block(cls, p, s, cs, src, steps, active, key, h):
         # NEST tests the window on the step itself (not its end stamp) for this device.
         on = cls.spikes_on(p, steps[:, None])[:, src]
-        u = jax.random.uniform(key, (len(steps), src.shape[0]), dtype=jnp.float64)
+        u = fast_rng.uniform(key, (len(steps), src.shape[0]))
         n = draw_from_cdf(p["cdf"], src[None, :], u)
         return s, cs, jnp.where(on, n, 0).astype(jnp.float64)

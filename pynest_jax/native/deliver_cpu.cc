@@ -1,0 +1,241 @@
+// Event-driven spike delivery for pynest_jax on CPU: an XLA FFI handler.
+//
+// For every spike i < n_spikes of one min-delay interval and every synapse j of
+// its source (CSR row_ptr), add weight_j * count_i to the flat ring buffer at
+// ((t0 + step_i + delay_j) mod ring_len) * width + tgt_j, in spike order and then
+// synapse order -- the order of pynest_jax.delivery.deliver's XLA scatter, so the
+// two give bitwise identical sums.  The ring (input 0) is aliased to the output
+// and updated in place.  The last ring entry (the XLA path's trash slot for
+// padding) is never touched.
+//
+// Attributes: ring_len, width (int64); weight_mode, delay_mode (int32):
+//   0 scalar (0-d buffer), 1 one value per source, 2 one value per synapse.
+// row_ptr may be int32 or int64; per-source / per-synapse delays int16, int32 or
+// int64; a scalar delay, t0 and n_spikes are int64 scalars; weights float64.
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "xla/ffi/api/ffi.h"
+
+namespace ffi = xla::ffi;
+
+namespace {
+
+inline int64_t FloorMod(int64_t a, int64_t m) {
+  int64_t r = a % m;
+  return r < 0 ? r + m : r;
+}
+
+struct Spikes {
+  const int32_t* step;
+  const int32_t* src;
+  const int32_t* count;
+  int64_t n;
+  int64_t t0;
+};
+
+struct Ring {
+  double* data;
+  int64_t len;     // slots
+  int64_t width;   // entries per slot
+  uint64_t size;   // len * width (the trash entry excluded)
+};
+
+// Weight of synapse j of source s (before the multiplicity).
+struct WScalar {
+  double w;
+  static constexpr bool kPerSynapse = false;
+  double row(int32_t) const { return w; }
+  double syn(int64_t) const { return 0.0; }
+};
+struct WSource {
+  const double* w;
+  static constexpr bool kPerSynapse = false;
+  double row(int32_t s) const { return w[s]; }
+  double syn(int64_t) const { return 0.0; }
+};
+struct WSynapse {
+  const double* w;
+  static constexpr bool kPerSynapse = true;
+  double row(int32_t) const { return 0.0; }
+  double syn(int64_t j) const { return w[j]; }
+};
+
+// Delay (in steps) of synapse j of source s.
+struct DScalar {
+  int64_t d;
+  static constexpr bool kPerSynapse = false;
+  int64_t row(int32_t) const { return d; }
+  int64_t syn(int64_t) const { return 0; }
+};
+template <typename T>
+struct DSource {
+  const T* d;
+  static constexpr bool kPerSynapse = false;
+  int64_t row(int32_t s) const { return static_cast<int64_t>(d[s]); }
+  int64_t syn(int64_t) const { return 0; }
+};
+template <typename T>
+struct DSynapse {
+  const T* d;
+  static constexpr bool kPerSynapse = true;
+  int64_t row(int32_t) const { return 0; }
+  int64_t syn(int64_t j) const { return static_cast<int64_t>(d[j]); }
+};
+
+// Returns an empty string on success, else what went wrong.
+template <typename RP, typename W, typename D>
+std::string Deliver(const Ring& ring, const RP* rp, int64_t n_src, int64_t nnz, const int32_t* tgt,
+                    const W& wt, const D& dl, const Spikes& sp) {
+  double* __restrict r = ring.data;
+  const int64_t L = ring.len;
+  const int64_t width = ring.width;
+  bool bad_target = false;
+  for (int64_t i = 0; i < sp.n; ++i) {
+    const int32_t s = sp.src[i];
+    if (s < 0 || s >= n_src) return "spike source index out of range";
+    const int64_t beg = static_cast<int64_t>(rp[s]);
+    const int64_t end = static_cast<int64_t>(rp[s + 1]);
+    if (beg < 0 || end < beg || end > nnz) return "corrupt row_ptr";
+    if (beg == end) continue;
+    const double c = static_cast<double>(sp.count[i]);
+    const int64_t t = sp.t0 + static_cast<int64_t>(sp.step[i]);
+    if constexpr (!D::kPerSynapse) {
+      double* row = r + FloorMod(t + dl.row(s), L) * width;
+      const uint64_t room = ring.size - static_cast<uint64_t>(row - r);  // >= width
+      if constexpr (!W::kPerSynapse) {
+        const double w = wt.row(s) * c;
+        for (int64_t j = beg; j < end; ++j) {
+          const uint32_t k = static_cast<uint32_t>(tgt[j]);
+          if (k < room) row[k] += w; else bad_target = true;
+        }
+      } else {
+        for (int64_t j = beg; j < end; ++j) {
+          const uint32_t k = static_cast<uint32_t>(tgt[j]);
+          if (k < room) row[k] += wt.syn(j) * c; else bad_target = true;
+        }
+      }
+    } else {
+      const int64_t base = FloorMod(t, L);
+      const double w_row = W::kPerSynapse ? 0.0 : wt.row(s) * c;
+      for (int64_t j = beg; j < end; ++j) {
+        int64_t slot = base + dl.syn(j);
+        if (static_cast<uint64_t>(slot) >= static_cast<uint64_t>(L)) slot = FloorMod(slot, L);
+        const uint64_t k = static_cast<uint64_t>(slot * width) + static_cast<uint64_t>(static_cast<uint32_t>(tgt[j]));
+        const double w = W::kPerSynapse ? wt.syn(j) * c : w_row;
+        if (k < ring.size) r[k] += w; else bad_target = true;
+      }
+    }
+  }
+  return bad_target ? "synapse target outside the ring buffer" : "";
+}
+
+template <typename RP, typename W>
+std::string WithDelay(const Ring& ring, const RP* rp, int64_t n_src, int64_t nnz, const int32_t* tgt,
+                      const W& wt, ffi::AnyBuffer delay, int32_t delay_mode, const Spikes& sp) {
+  if (delay_mode == 0) {
+    if (delay.element_type() != ffi::DataType::S64 || delay.element_count() != 1)
+      return "scalar delay must be one int64";
+    return Deliver(ring, rp, n_src, nnz, tgt, wt, DScalar{*delay.typed_data<int64_t>()}, sp);
+  }
+  const int64_t need = delay_mode == 1 ? n_src : nnz;
+  if (static_cast<int64_t>(delay.element_count()) < need) return "delay array too short";
+  const void* p = delay.untyped_data();
+#define PJ_DELAY(T)                                                                                   \
+  return delay_mode == 1                                                                              \
+             ? Deliver(ring, rp, n_src, nnz, tgt, wt, DSource<T>{static_cast<const T*>(p)}, sp)     \
+             : Deliver(ring, rp, n_src, nnz, tgt, wt, DSynapse<T>{static_cast<const T*>(p)}, sp);
+  switch (delay.element_type()) {
+    case ffi::DataType::S16: PJ_DELAY(int16_t)
+    case ffi::DataType::S32: PJ_DELAY(int32_t)
+    case ffi::DataType::S64: PJ_DELAY(int64_t)
+    default: return "delays must be int16, int32 or int64";
+  }
+#undef PJ_DELAY
+}
+
+template <typename RP>
+std::string WithWeight(const Ring& ring, const RP* rp, int64_t n_src, int64_t nnz, const int32_t* tgt,
+                       ffi::AnyBuffer weight, int32_t weight_mode, ffi::AnyBuffer delay,
+                       int32_t delay_mode, const Spikes& sp) {
+  if (weight.element_type() != ffi::DataType::F64) return "weights must be float64";
+  const double* w = weight.typed_data<double>();
+  switch (weight_mode) {
+    case 0:
+      if (weight.element_count() != 1) return "scalar weight must have one element";
+      return WithDelay(ring, rp, n_src, nnz, tgt, WScalar{*w}, delay, delay_mode, sp);
+    case 1:
+      if (static_cast<int64_t>(weight.element_count()) < n_src) return "weight array too short";
+      return WithDelay(ring, rp, n_src, nnz, tgt, WSource{w}, delay, delay_mode, sp);
+    case 2:
+      if (static_cast<int64_t>(weight.element_count()) < nnz) return "weight array too short";
+      return WithDelay(ring, rp, n_src, nnz, tgt, WSynapse{w}, delay, delay_mode, sp);
+    default:
+      return "unknown weight_mode";
+  }
+}
+
+ffi::Error DeliverImpl(ffi::Buffer<ffi::F64> ring_in, ffi::AnyBuffer row_ptr, ffi::Buffer<ffi::S32> tgt,
+                       ffi::AnyBuffer weight, ffi::AnyBuffer delay, ffi::Buffer<ffi::S32> spike_step,
+                       ffi::Buffer<ffi::S32> spike_src, ffi::Buffer<ffi::S32> spike_count,
+                       ffi::Buffer<ffi::S64> n_spikes, ffi::Buffer<ffi::S64> t0,
+                       ffi::ResultBuffer<ffi::F64> ring_out, int64_t ring_len, int64_t width,
+                       int32_t weight_mode, int32_t delay_mode) {
+  const size_t ring_n = ring_in.element_count();
+  if (ring_len <= 0 || width < 0 || ring_n != static_cast<size_t>(ring_len * width + 1))
+    return ffi::Error::InvalidArgument("ring must have ring_len * width + 1 entries");
+  double* out = ring_out->typed_data();
+  if (out != ring_in.typed_data()) std::memcpy(out, ring_in.typed_data(), ring_n * sizeof(double));
+  if (width == 0) return ffi::Error::Success();
+
+  const int64_t capacity = static_cast<int64_t>(spike_src.element_count());
+  if (static_cast<int64_t>(spike_step.element_count()) != capacity ||
+      static_cast<int64_t>(spike_count.element_count()) != capacity)
+    return ffi::Error::InvalidArgument("spike arrays differ in length");
+  int64_t n = *n_spikes.typed_data();
+  n = n < 0 ? 0 : (n > capacity ? capacity : n);
+  const Spikes sp{spike_step.typed_data(), spike_src.typed_data(), spike_count.typed_data(), n,
+                  *t0.typed_data()};
+  const Ring ring{out, ring_len, width, static_cast<uint64_t>(ring_len * width)};
+
+  const int64_t rp_n = static_cast<int64_t>(row_ptr.element_count());
+  if (rp_n < 1) return ffi::Error::InvalidArgument("row_ptr is empty");
+  const int64_t n_src = rp_n - 1;
+  const int64_t tgt_n = static_cast<int64_t>(tgt.element_count());
+  std::string err;
+  if (row_ptr.element_type() == ffi::DataType::S32) {
+    const int32_t* rp = row_ptr.typed_data<int32_t>();
+    const int64_t nnz = rp[n_src] < tgt_n ? rp[n_src] : tgt_n;
+    err = WithWeight(ring, rp, n_src, nnz, tgt.typed_data(), weight, weight_mode, delay, delay_mode, sp);
+  } else if (row_ptr.element_type() == ffi::DataType::S64) {
+    const int64_t* rp = row_ptr.typed_data<int64_t>();
+    const int64_t nnz = rp[n_src] < tgt_n ? rp[n_src] : tgt_n;
+    err = WithWeight(ring, rp, n_src, nnz, tgt.typed_data(), weight, weight_mode, delay, delay_mode, sp);
+  } else {
+    err = "row_ptr must be int32 or int64";
+  }
+  if (!err.empty()) return ffi::Error::InvalidArgument("pynest_jax_deliver: " + err);
+  return ffi::Error::Success();
+}
+
+}  // namespace
+
+XLA_FFI_DEFINE_HANDLER_SYMBOL(PynestJaxDeliver, DeliverImpl,
+                              ffi::Ffi::Bind()
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // ring (aliased to the result)
+                                  .Arg<ffi::AnyBuffer>()         // row_ptr
+                                  .Arg<ffi::Buffer<ffi::S32>>()  // tgt
+                                  .Arg<ffi::AnyBuffer>()         // weight
+                                  .Arg<ffi::AnyBuffer>()         // delay
+                                  .Arg<ffi::Buffer<ffi::S32>>()  // spike_step
+                                  .Arg<ffi::Buffer<ffi::S32>>()  // spike_src
+                                  .Arg<ffi::Buffer<ffi::S32>>()  // spike_count
+                                  .Arg<ffi::Buffer<ffi::S64>>()  // n_spikes
+                                  .Arg<ffi::Buffer<ffi::S64>>()  // t0
+                                  .Ret<ffi::Buffer<ffi::F64>>()  // ring
+                                  .Attr<int64_t>("ring_len")
+                                  .Attr<int64_t>("width")
+                                  .Attr<int32_t>("weight_mode")
+                                  .Attr<int32_t>("delay_mode"));
