@@ -176,7 +176,9 @@ class Kernel:
                         "List of dictionaries must be the same size as the number of nodes."
                     )
                 for i, d in enumerate(per_node):
-                    self._apply(cls, model, p, s, d, np.array([i]), gids[i : i + 1], "NodeManager::set_status")
+                    self._apply(
+                        cls, model, p, s, d, np.array([i]), gids[i : i + 1], "NodeManager::set_status"
+                    )
             else:
                 self._apply(cls, model, p, s, params, np.arange(n), gids, "NodeManager::set_status")
         else:
@@ -213,9 +215,7 @@ class Kernel:
     ) -> None:
         msg = cls.check_set(p, p if old is None else old, changed or {}, gids, self)
         if msg:
-            raise NESTErrors.BadProperty(
-                f"Setting status of a '{model}' with node ID {int(gids[0])}: {msg}"
-            )
+            raise NESTErrors.BadProperty(f"Setting status of a '{model}' with node ID {int(gids[0])}: {msg}")
 
     def _apply(
         self,
@@ -259,7 +259,9 @@ class Kernel:
             self.engine.sync_to_host()
         if isinstance(values, list | tuple):
             if len(values) != len(gids):
-                raise NESTErrors.BadProperty("List of dictionaries must be the same size as the number of nodes.")
+                raise NESTErrors.BadProperty(
+                    "List of dictionaries must be the same size as the number of nodes."
+                )
             updates = [(np.array([g]), d) for g, d in zip(gids, values, strict=True)]
         else:
             updates = [(gids, values)]
@@ -391,7 +393,9 @@ def _convert(prop: Prop, name: str, value: Any, n: int, rng: np.random.Generator
             )
         return np.asarray(value, dtype=bool)
     if isinstance(value, str) or (isinstance(value, list | tuple) and any(isinstance(x, str) for x in value)):
-        raise NESTErrors.TypeMismatch(f"Expected datatype: Failed to cast '{name}' from std::string to type double.")
+        raise NESTErrors.TypeMismatch(
+            f"Expected datatype: Failed to cast '{name}' from std::string to type double."
+        )
     if isinstance(value, Parameter):
         out = value.sample(rng, n)
     elif n > 1 or np.ndim(value) > 0:

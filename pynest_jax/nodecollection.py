@@ -193,7 +193,11 @@ class NodeCollection:
             return
         per_node = {}
         for key, val in params.items():
-            if isinstance(val, list | tuple | np.ndarray) and len(self) > 1 and not _is_vector_prop(self, key):
+            if (
+                isinstance(val, list | tuple | np.ndarray)
+                and len(self) > 1
+                and not _is_vector_prop(self, key)
+            ):
                 if len(val) != len(self):
                     raise NESTErrors.BadProperty(
                         f"The number of values for '{key}' must be equal to the number of nodes"
@@ -286,8 +290,18 @@ class SynapseCollection:
         return out
 
     def get(self, keys: Any = None, *more: Any, output: str = "") -> Any:
-        all_keys = ["delay", "port", "receptor", "sizeof", "source", "synapse_id", "synapse_model", "target",
-                    "target_thread", "weight"]
+        all_keys = [
+            "delay",
+            "port",
+            "receptor",
+            "sizeof",
+            "source",
+            "synapse_id",
+            "synapse_model",
+            "target",
+            "target_thread",
+            "weight",
+        ]
         k = _kernel()
         if keys is None:
             blocks = [k.connections[b] for b in set(self._block.tolist())]
@@ -299,7 +313,9 @@ class SynapseCollection:
         else:
             sel = list(keys)
         for key in sel:
-            if key not in all_keys and not any(key in k.connections[b].extra for b in set(self._block.tolist())):
+            if key not in all_keys and not any(
+                key in k.connections[b].extra for b in set(self._block.tolist())
+            ):
                 if not self._is_model_param(key):
                     raise KeyError(key)
         cols = self._columns(sel)
@@ -328,12 +344,22 @@ class SynapseCollection:
         from .api import _delay_steps_checked
 
         for key, val in params.items():
-            vals = np.broadcast_to(np.asarray(val, dtype=float), (len(self),)) if np.ndim(val) == 0 else np.asarray(
-                val, dtype=float
+            vals = (
+                np.broadcast_to(np.asarray(val, dtype=float), (len(self),))
+                if np.ndim(val) == 0
+                else np.asarray(val, dtype=float)
             )
             if len(vals) != len(self):
                 raise NESTErrors.BadProperty(f"The number of values for '{key}' must match the connections")
-            if key in ("source", "target", "synapse_model", "port", "synapse_id", "target_thread", "receptor"):
+            if key in (
+                "source",
+                "target",
+                "synapse_model",
+                "port",
+                "synapse_id",
+                "target_thread",
+                "receptor",
+            ):
                 raise NESTErrors.BadProperty(f"{key} cannot be changed.")
             for j, (b, i) in enumerate(zip(self._block, self._index, strict=True)):
                 blk = k.connections[b]

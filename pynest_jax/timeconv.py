@@ -23,8 +23,9 @@ def tics_per_step(h: float) -> int:
 
 
 def ms_to_steps(ms: float | np.ndarray, h: float) -> np.ndarray:
-    """Whole steps in a duration, as NEST's ``Time(Time::ms(x)).get_steps()``."""
-    return ms_to_tics(ms) // tics_per_step(h)
+    """Steps of a duration as NEST's ``Time(Time::ms(x)).get_steps()``: the nearest tic,
+    then up to the next whole step (a refractory time of 1.94 ms is 20 steps of 0.1 ms)."""
+    return -(-ms_to_tics(ms) // tics_per_step(h))
 
 
 def steps_to_ms(steps: np.ndarray | int, h: float) -> np.ndarray:

@@ -1,0 +1,1036 @@
+"""Standard scenarios, written against the PyNEST API.
+
+A ``Run`` is one simulation that ``build`` sets up with the same PyNEST calls
+in either simulator (it receives the module, ``nest`` or ``pynest_jax``); it
+returns what its recorders saw, grouped by scenario. Several scenarios of a
+model share one run when they are independent (each has its own neurons), so
+one network is compiled per model and resolution. Everything a run needs that
+depends on the model (receptor ports, a weight that gives a PSP of about
+2 mV, the rheobase, valid random parameters) is measured beforehand in NEST,
+the reference, by ``neuron_setup``.
+
+A build returns a dict with
+
+* ``groups``: scenario -> node ids whose recordings belong to it,
+* ``traces``: multimeter ``events``, ``spikes``: spike recorder ``events``,
+* ``exact``: scenario -> {what: value} compared for equality (connections),
+* ``layout``: scenario -> list of recorder ``events`` compared event by event,
+* ``samples``: scenario -> {quantity: array} for statistical comparison.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+Build = Callable[[Any, tuple[str, ...]], dict[str, Any]]
+
+RESOLUTIONS: tuple[float, ...] = (0.1, 0.01)
+T_NEURON = 100.0  # ms simulated by the neuron scenarios
+PSP_TARGET = 2.0  # mV, size of a unit input
+# Largest current (pA) of the rheobase search: stiff models (ht_neuron) stall NEST's solver beyond.
+RHEOBASE_MAX = 3000.0
+SEED = 20240531  # rng_seed of both simulators
+
+NEURON_SCENARIOS: tuple[str, ...] = (
+    "rest",
+    "dc_just_above_rheobase",
+    "dc_well_above_rheobase",
+    "spike_input_all_ports",
+    "input_during_refractoriness",
+    "randomised",
+)
+
+EX_TIMES = (2.0, 5.0, 5.5, 12.3, 20.0, 30.0, 31.0, 32.0, 33.0, 34.0, 50.0, 55.0, 80.4)
+IN_TIMES = (7.0, 20.0, 20.1, 45.0, 60.0, 85.0)
+KICK_TIMES = (10.0, 40.0, 70.0)
+REFRACTORY_TIMES = (10.4, 10.8, 11.3, 40.5, 41.0, 70.2, 71.5)
+DELAYS = (0.5, 1.0, 2.3)
+
+# Parameters that give a model several receptor ports (NEST's default is one or none).
+BASE_PARAMS: dict[str, dict[str, Any]] = {
+    "iaf_psc_alpha_multisynapse": {"tau_syn": [2.0, 0.5, 5.0]},
+    "iaf_psc_exp_multisynapse": {"tau_syn": [2.0, 0.5, 5.0]},
+    "aeif_cond_alpha_multisynapse": {"E_rev": [0.0, -85.0, 0.0], "tau_syn": [0.5, 2.0, 5.0]},
+    "aeif_cond_beta_multisynapse": {
+        "E_rev": [0.0, -85.0, 0.0],
+        "tau_rise": [0.2, 0.5, 1.0],
+        "tau_decay": [2.0, 5.0, 10.0],
+    },
+    "gif_psc_exp_multisynapse": {"tau_syn": [2.0, 0.5, 5.0]},
+    "gif_cond_exp_multisynapse": {"E_rev": [0.0, -85.0, 0.0], "tau_syn": [0.5, 2.0, 5.0]},
+}
+
+# Per-port parameters whose length is the number of receptor ports (1..n).
+_PORT_VECTORS = ("tau_syn", "tau_syn_fast", "tau_decay", "E_rev")
+
+# Status entries never perturbed in the randomised scenario (bookkeeping, plasticity traces).
+_NOT_RANDOMISED = {
+    "Ca",
+    "beta_Ca",
+    "tau_Ca",
+    "post_trace",
+    "tau_minus",
+    "tau_minus_triplet",
+    "ignore_and_spike_interval",
+    "ignore_and_spike_offset",
+    "V_min",
+    "I_e",
+    "V_m",
+}
+
+
+@dataclass
+class Run:
+    """One simulation measuring some scenarios of one model."""
+
+    model: str
+    scenarios: tuple[str, ...]
+    resolution: float | None
+    build: Build
+    category: str  # tolerance category
+    kind: str = "deterministic"  # or "statistical", "layout"
+    measure: Callable[..., None] | None = None  # custom measurement (statistical runs)
+    split: bool = False  # build accepts a subset of scenarios (to attribute an error)
+    notes: tuple[str, ...] = ()  # what the set-up found out (e.g. no rheobase)
+
+
+def model_seed(name: str) -> int:
+    """A seed that depends only on the model name (``hash`` is salted per process)."""
+    return zlib.crc32(name.encode())
+
+
+def kernel(nest: Any, h: float, seed: int = SEED) -> None:
+    nest.ResetKernel()
+    nest.SetKernelStatus({"resolution": h, "rng_seed": seed})
+
+
+def ids(nc: Any) -> list[int]:
+    return [int(i) for i in nc.tolist()]
+
+
+def _events(rec: Any) -> dict[str, np.ndarray]:
+    return {k: np.asarray(v) for k, v in rec.get("events").items()}
+
+
+# ------------------------------------------------------------------ neuron set-up
+
+
+@dataclass
+class Port:
+    receptor: int
+    negative: bool  # accepts negative weights (sign selects excitation/inhibition)
+    scale: float  # weight of one unit input (about PSP_TARGET mV)
+    excitatory: bool
+
+
+@dataclass
+class NeuronSetup:
+    """What the neuron scenarios need to know about a model, measured in NEST."""
+
+    model: str
+    base: dict[str, Any]
+    ports: list[Port]
+    current_receptor: int | None
+    use_ie: bool
+    rheobase: float | None
+    random_params: list[dict[str, Any]] = field(default_factory=list)
+    random_inputs: list[list[tuple[tuple[float, ...], int, float, float]]] = field(default_factory=list)
+    random_ie: list[float] = field(default_factory=list)
+    sends_spikes: bool = True
+    notes: list[str] = field(default_factory=list)
+
+
+def real_nest() -> Any:
+    """NEST 3.10, quiet."""
+    import nest
+
+    nest.verbosity = nest.VerbosityLevel.ERROR
+    return nest
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return [float(x) for x in v]
+    if isinstance(v, tuple | list):
+        return [float(x) for x in v]
+    return v
+
+
+def _accepts(
+    nest: Any,
+    model: str,
+    params: dict,
+    h: float,
+    source: str | None = None,
+    syn: dict | None = None,
+    sim: float = 2.0,
+) -> bool:
+    """Whether NEST creates the node with these parameters (and the connection) and simulates it."""
+    kernel(nest, h)
+    try:
+        n = nest.Create(model, params=params)
+        if source is not None:
+            src_params = {"spike_times": [1.0]} if source == "spike_generator" else {"amplitude": 1.0}
+            src = nest.Create(source, params=src_params)
+            nest.Connect(src, n, syn_spec=syn or {})
+        nest.Simulate(sim)
+    except Exception:
+        return False
+    return True
+
+
+def neuron_setup(model: str, h: float = 0.1) -> NeuronSetup:
+    """Probe NEST for the model's ports, unit weights, rheobase and random parameters."""
+    nest = real_nest()
+    base = dict(BASE_PARAMS.get(model, {}))
+    kernel(nest, h)
+    status = nest.Create(model, params=base).get()
+    receptor_types = status.get("receptor_types")
+    if isinstance(receptor_types, dict) and receptor_types:
+        candidates = sorted({int(v) for v in receptor_types.values()})
+    elif status.get("n_synapses"):
+        candidates = list(range(1, int(status["n_synapses"]) + 1))
+    else:
+        candidates = [0]
+    # Named receptors (AMPA, GABA_A, soma_exc, ...) set the sign of the input themselves;
+    # a negative weight there would be a negative conductance, so only positive ones are used.
+    ports = _spike_ports(nest, model, base, h, candidates, signed=not receptor_types)
+    if not ports and candidates == [0]:  # ports 1..n, one per entry of a per-port parameter
+        width = max((len(v) for k, v in status.items() if k in _PORT_VECTORS and _is_vector(v)), default=0)
+        ports = _spike_ports(nest, model, base, h, list(range(1, width + 1)))
+    current_receptor = None
+    curr = [0] + sorted(int(v) for k, v in (receptor_types or {}).items() if "curr" in str(k))
+    for r in curr:
+        if _accepts(nest, model, base, h, "dc_generator", {"receptor_type": r}):
+            current_receptor = r
+            break
+    recordables = list(status.get("recordables") or [])
+    setup = NeuronSetup(model, base, [], current_receptor, "I_e" in status, None)
+    setup.sends_spikes = _sends_spikes(nest, model, base, h)
+    if not setup.sends_spikes:
+        setup.notes.append("the model sends no spikes")
+    setup.ports = _calibrate(nest, model, base, ports, "V_m" in recordables, h)
+    if setup.use_ie or current_receptor is not None:
+        setup.rheobase = _rheobase(nest, setup, h)
+    if setup.rheobase is None:
+        setup.notes.append("no rheobase found")
+    _randomise(nest, setup, status, h)
+    return setup
+
+
+def _spike_ports(
+    nest: Any, model: str, base: dict, h: float, candidates: Sequence[int], signed: bool = True
+) -> list[tuple[int, bool]]:
+    """The receptors that accept spikes, and whether each takes negative weights."""
+    ports = []
+    for r in candidates:
+        if _accepts(nest, model, base, h, "spike_generator", {"weight": 1.0, "receptor_type": r}):
+            neg = signed and _accepts(
+                nest, model, base, h, "spike_generator", {"weight": -1.0, "receptor_type": r}
+            )
+            ports.append((r, neg))
+    return ports
+
+
+def _sends_spikes(nest: Any, model: str, base: dict, h: float) -> bool:
+    kernel(nest, h)
+    n = nest.Create(model, params=base)
+    try:
+        nest.Connect(n, nest.Create("spike_recorder"))
+    except Exception:
+        return False
+    return True
+
+
+def _calibrate(
+    nest: Any, model: str, base: dict, ports: list[tuple[int, bool]], has_vm: bool, h: float
+) -> list[Port]:
+    """Weight of a unit input per port: a single spike of it moves V_m by about PSP_TARGET mV."""
+    if not ports:
+        return []
+    if not has_vm:
+        return [Port(r, neg, 1.0, True) for r, neg in ports]
+    kernel(nest, h)
+    rest = nest.Create(model, params=base)
+    test = nest.Create(model, len(ports), params=[dict(base) for _ in ports])
+    sg = nest.Create("spike_generator", params={"spike_times": [5.0]})
+    for i, (r, _) in enumerate(ports):
+        nest.Connect(sg, test[i], syn_spec={"weight": 1.0, "receptor_type": r})
+    mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": h})
+    nest.Connect(mm, rest + test)
+    nest.Simulate(60.0)
+    ev = _events(mm)
+    v_rest = ev["V_m"][ev["senders"] == ids(rest)[0]]
+    out = []
+    for i, (r, neg) in enumerate(ports):
+        dv = ev["V_m"][ev["senders"] == ids(test)[i]] - v_rest
+        peak = float(dv[np.argmax(np.abs(dv))]) if len(dv) else 0.0
+        scale = PSP_TARGET / abs(peak) if abs(peak) > 1e-9 else 1.0
+        out.append(Port(r, neg, float(np.clip(scale, 1e-3, 1e5)), peak >= 0.0))
+    return out
+
+
+def _drive_fires(nest: Any, setup: NeuronSetup, currents: Sequence[float], h: float, t: float) -> np.ndarray:
+    """Which of these constant currents (from time 0) make the neuron fire within ``t`` ms."""
+    kernel(nest, h)
+    n = nest.Create(setup.model, len(currents), params=[dict(setup.base) for _ in currents])
+    if setup.use_ie:
+        n.set([{"I_e": float(c)} for c in currents])
+    else:
+        dc = nest.Create("dc_generator", len(currents), params=[{"amplitude": float(c)} for c in currents])
+        nest.Connect(dc, n, "one_to_one", syn_spec={"receptor_type": setup.current_receptor})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(n, sr)
+    nest.Simulate(t)
+    fired = set(int(s) for s in _events(sr)["senders"])
+    return np.array([g in fired for g in ids(n)])
+
+
+def _rheobase(nest: Any, setup: NeuronSetup, h: float) -> float | None:
+    """Smallest constant current (pA, up to RHEOBASE_MAX) that makes the neuron fire
+    within T_NEURON ms, by a logarithmic then a linear grid search (to about 0.4%)."""
+    try:
+        if _drive_fires(nest, setup, [0.0], h, T_NEURON)[0]:
+            return 0.0
+        grid = np.geomspace(0.01, RHEOBASE_MAX, 61)
+        fired = _drive_fires(nest, setup, grid, h, T_NEURON)
+        if not fired.any():
+            return None
+        i = int(np.argmax(fired))
+        lo = grid[i - 1] if i > 0 else 0.0
+        fine = np.linspace(lo, grid[i], 65)
+        fired = _drive_fires(nest, setup, fine, h, T_NEURON)
+        return float(fine[int(np.argmax(fired))])
+    except Exception:
+        return None
+
+
+def _perturb(v: Any, rng: np.random.Generator) -> Any:
+    if isinstance(v, list | tuple | np.ndarray):
+        return [_perturb(float(x), rng) for x in v]
+    v = float(v)
+    if v == 0.0 or abs(v) > 1e100:  # zero, or a stand-in for infinity
+        return v
+    spread = 0.25 if v > 0 else 0.1
+    return float(v * np.exp(rng.uniform(-spread, spread)))
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, float | np.floating) and np.isfinite(v) and v != 0.0
+
+
+def _is_vector(v: Any) -> bool:
+    if isinstance(v, list | tuple | np.ndarray) and len(v) > 0:
+        return all(isinstance(x, float | np.floating) and np.isfinite(x) for x in v)
+    return False
+
+
+def _randomise(nest: Any, setup: NeuronSetup, status: dict, h: float, n: int = 3) -> None:
+    """Three neurons with parameters drawn around NEST's defaults (each change kept only
+    if NEST accepts it), a random initial V_m and I_e, and random spike input."""
+    from ..models.base import MODELS
+
+    rng = np.random.default_rng(model_seed(setup.model))
+    cls = MODELS.get(setup.model)
+    known = None if cls is None else set(cls.params) | set(cls.state)
+    keys = sorted(
+        k
+        for k, v in status.items()
+        if k not in _NOT_RANDOMISED and (known is None or k in known) and (_is_number(v) or _is_vector(v))
+    )
+    for _ in range(n):
+        p = dict(setup.base)
+        for k in keys:
+            value = _perturb(p.get(k, status[k]), rng)
+            if _accepts(nest, setup.model, {**p, k: value}, h, sim=0.0):
+                p[k] = value
+        if "V_m" in status:
+            lo = float(p.get("V_reset", status.get("V_reset", status["V_m"] - 5.0)))
+            hi = float(p.get("V_th", status.get("V_th", status["V_m"] + 10.0)))
+            v_m = float(rng.uniform(min(lo, hi), max(lo, hi)))
+            if _accepts(nest, setup.model, {**p, "V_m": v_m}, h, sim=0.0):
+                p["V_m"] = v_m
+        if not _accepts(nest, setup.model, p, h, sim=1.0):
+            p = dict(setup.base)
+        setup.random_params.append({k: _jsonable(v) for k, v in p.items()})
+        rh = setup.rheobase
+        setup.random_ie.append(float(rng.uniform(0.3, 1.5) * rh) if rh else 0.0)
+        inputs = []
+        for port in setup.ports:
+            signs = (1.0, -1.0) if port.negative else (1.0,)
+            for sign in signs:
+                k = rng.poisson(0.08 * (T_NEURON - 5.0))
+                times = np.unique(np.round(rng.uniform(1.0, T_NEURON - 5.0, size=k), 1))
+                weight = sign * port.scale * float(rng.uniform(0.5, 4.0))
+                delay = float(rng.integers(1, 31)) / 10.0
+                inputs.append((tuple(float(t) for t in times), port.receptor, weight, delay))
+        setup.random_inputs.append(inputs)
+
+
+# ------------------------------------------------------------------ neuron scenarios
+
+
+def _dc(
+    nest: Any,
+    target: Any,
+    amplitude: float,
+    receptor: int,
+    start: float = 0.0,
+    stop: float | None = None,
+    delay: float = 1.0,
+) -> None:
+    params = {"amplitude": float(amplitude), "start": start}
+    if stop is not None:
+        params["stop"] = stop
+    dc = nest.Create("dc_generator", params=params)
+    nest.Connect(dc, target, syn_spec={"receptor_type": receptor, "delay": delay})
+
+
+def neuron_build(setup: NeuronSetup, h: float) -> Build:
+    """The neuron scenarios of ``setup.model`` at resolution ``h``, as one network."""
+
+    def build(nest: Any, only: tuple[str, ...]) -> dict[str, Any]:
+        kernel(nest, h)
+        model, base = setup.model, setup.base
+        groups: dict[str, Any] = {}
+        rh = setup.rheobase
+        just = 1.02 * rh if rh else 1.0
+        well = 3.0 * rh if rh else 100.0
+        rec = setup.current_receptor
+        if "rest" in only:
+            groups["rest"] = nest.Create(model, params=base)
+        if "dc_just_above_rheobase" in only and rh is not None:
+            if setup.use_ie:
+                groups["dc_just_above_rheobase"] = nest.Create(model, params={**base, "I_e": just})
+            else:
+                groups["dc_just_above_rheobase"] = n = nest.Create(model, params=base)
+                _dc(nest, n, just, rec)
+        if "dc_well_above_rheobase" in only and rh is not None:
+            groups["dc_well_above_rheobase"] = n = nest.Create(model, params=base)
+            _dc(nest, n, well, rec, start=5.0, stop=T_NEURON - 20.0)
+        if "spike_input_all_ports" in only and setup.ports:
+            groups["spike_input_all_ports"] = n = nest.Create(model, params=base)
+            sg_ex = nest.Create("spike_generator", params={"spike_times": list(EX_TIMES)})
+            sg_in = nest.Create("spike_generator", params={"spike_times": list(IN_TIMES)})
+            for k, port in enumerate(setup.ports):
+                for j, delay in enumerate(DELAYS):
+                    w = port.scale * (1.0 + 0.5 * j) * (1.0 + 0.2 * k)
+                    nest.Connect(
+                        sg_ex, n, syn_spec={"weight": w, "delay": delay, "receptor_type": port.receptor}
+                    )
+                    if port.negative:
+                        nest.Connect(
+                            sg_in,
+                            n,
+                            syn_spec={
+                                "weight": -1.5 * w,
+                                "delay": delay + 0.5,
+                                "receptor_type": port.receptor,
+                            },
+                        )
+        if "input_during_refractoriness" in only and setup.ports:
+            groups["input_during_refractoriness"] = n = nest.Create(model, params=base)
+            kick_port = next((p for p in setup.ports if p.excitatory), setup.ports[0])
+            sg_kick = nest.Create("spike_generator", params={"spike_times": list(KICK_TIMES)})
+            sg_refr = nest.Create("spike_generator", params={"spike_times": list(REFRACTORY_TIMES)})
+            nest.Connect(
+                sg_kick,
+                n,
+                syn_spec={
+                    "weight": 20.0 * kick_port.scale,
+                    "delay": 1.0,
+                    "receptor_type": kick_port.receptor,
+                },
+            )
+            for port in setup.ports:
+                nest.Connect(
+                    sg_refr,
+                    n,
+                    syn_spec={"weight": 2.0 * port.scale, "delay": 1.0, "receptor_type": port.receptor},
+                )
+                if port.negative:
+                    nest.Connect(
+                        sg_refr,
+                        n,
+                        syn_spec={"weight": -1.25 * port.scale, "delay": 1.5, "receptor_type": port.receptor},
+                    )
+        if "randomised" in only and setup.random_params:
+            params = [dict(p) for p in setup.random_params]
+            if setup.use_ie:
+                for p, ie in zip(params, setup.random_ie, strict=True):
+                    p["I_e"] = ie
+            groups["randomised"] = n = nest.Create(model, len(params), params=params)
+            for i, inputs in enumerate(setup.random_inputs):
+                if not setup.use_ie and rec is not None and setup.random_ie[i]:
+                    _dc(nest, n[i], setup.random_ie[i], rec)
+                for times, receptor, weight, delay in inputs:
+                    if not times:
+                        continue
+                    sg = nest.Create("spike_generator", params={"spike_times": list(times)})
+                    nest.Connect(
+                        sg, n[i], syn_spec={"weight": weight, "delay": delay, "receptor_type": receptor}
+                    )
+        return _record_neurons(nest, groups, h, T_NEURON, setup.sends_spikes)
+
+    return build
+
+
+def _record_neurons(
+    nest: Any, groups: dict[str, Any], h: float, t: float, spikes: bool = True
+) -> dict[str, Any]:
+    """Multimeter on every recordable at every step, spike recorder, simulate ``t`` ms."""
+    out: dict[str, Any] = {"groups": {k: ids(v) for k, v in groups.items()}, "traces": [], "spikes": []}
+    if not groups:
+        return out
+    first = next(iter(groups.values()))
+    recordables = list(first[0].get().get("recordables") or [])
+    sr = nest.Create("spike_recorder")
+    mm = None
+    if recordables:
+        mm = nest.Create("multimeter", params={"record_from": recordables, "interval": h})
+    for g in groups.values():
+        if mm is not None:
+            nest.Connect(mm, g)
+        if spikes:
+            nest.Connect(g, sr)
+    nest.Simulate(t)
+    out["spikes"].append(_events(sr))
+    if mm is not None:
+        out["traces"].append(_events(mm))
+    return out
+
+
+def neuron_runs(
+    model: str,
+    category: str,
+    resolutions: Sequence[float] = RESOLUTIONS,
+    scenarios: Sequence[str] = NEURON_SCENARIOS,
+) -> list[Run]:
+    setup = neuron_setup(model)
+    return [
+        Run(
+            model, tuple(scenarios), h, neuron_build(setup, h), category, split=True, notes=tuple(setup.notes)
+        )
+        for h in resolutions
+    ]
+
+
+# ------------------------------------------------------------------ rate neurons (D)
+
+
+def rate_runs(model: str, category: str, resolutions: Sequence[float] = RESOLUTIONS) -> list[Run]:
+    """Rate neurons without noise: at rest, with a constant drive, and with rate input
+    from a linear rate neuron over instantaneous and delayed rate connections."""
+    nest = real_nest()
+    kernel(nest, 0.1)
+    d = nest.GetDefaults(model)
+    quiet = {k: 0.0 for k in ("sigma",) if k in d}
+    drive = {**quiet, **({"mu": 0.5} if "mu" in d else {})}
+
+    def make(h: float) -> Build:
+        def build(nest: Any, only: tuple[str, ...]) -> dict[str, Any]:
+            kernel(nest, h)
+            groups = {}
+            if "rest" in only:
+                groups["rest"] = nest.Create(model, params=quiet)
+            if "constant_drive" in only:
+                groups["constant_drive"] = nest.Create(model, params=drive)
+            if "rate_input" in only:
+                groups["rate_input"] = n = nest.Create(model, params=quiet)
+                src = nest.Create("lin_rate_ipn", params={"mu": 1.0, "sigma": 0.0})
+                nest.Connect(
+                    src, n, syn_spec={"synapse_model": "rate_connection_instantaneous", "weight": 0.5}
+                )
+                nest.Connect(
+                    src,
+                    n,
+                    syn_spec={"synapse_model": "rate_connection_delayed", "weight": -0.3, "delay": 1.0},
+                )
+            out: dict[str, Any] = {
+                "groups": {k: ids(v) for k, v in groups.items()},
+                "traces": [],
+                "spikes": [],
+            }
+            mm = nest.Create("multimeter", params={"record_from": ["rate"], "interval": h})
+            for g in groups.values():
+                nest.Connect(mm, g)
+            nest.Simulate(50.0)
+            out["traces"].append(_events(mm))
+            return out
+
+        return build
+
+    scen = ("rest", "constant_drive", "rate_input")
+    return [Run(model, scen, h, make(h), category, split=True) for h in resolutions]
+
+
+# ------------------------------------------------------------------ current generators
+
+CURRENT_GENERATOR_PARAMS: dict[str, dict[str, dict[str, Any]]] = {
+    "dc_generator": {
+        "constant": {"amplitude": 420.0},
+        "window": {"amplitude": 900.0, "start": 12.3, "stop": 61.7, "origin": 5.0},
+        "negative": {"amplitude": -200.0, "start": 20.0},
+    },
+    "ac_generator": {
+        "offset_sine": {"amplitude": 300.0, "offset": 300.0, "frequency": 40.0, "phase": 30.0},
+        "window": {
+            "amplitude": 600.0,
+            "offset": 100.0,
+            "frequency": 7.5,
+            "phase": 90.0,
+            "start": 10.0,
+            "stop": 80.0,
+        },
+        "slow": {"amplitude": 800.0, "frequency": 3.0},
+    },
+    "step_current_generator": {
+        "steps": {
+            "amplitude_times": [5.0, 20.0, 20.5, 60.0],
+            "amplitude_values": [400.0, -100.0, 900.0, 0.0],
+        },
+        "window": {
+            "amplitude_times": [1.0, 30.0, 55.5],
+            "amplitude_values": [700.0, 200.0, 1000.0],
+            "start": 10.0,
+            "stop": 70.0,
+            "origin": 2.0,
+        },
+        "offgrid": {
+            "amplitude_times": [3.04, 17.77, 40.01],
+            "amplitude_values": [500.0, 1200.0, -50.0],
+            "allow_offgrid_times": True,
+        },
+    },
+}
+
+
+def current_generator_runs(model: str, resolutions: Sequence[float] = RESOLUTIONS) -> list[Run]:
+    """The generator drives one iaf_psc_alpha per parameter set (and all of them drive a
+    shared one); compares the neurons' recordables and spikes. A multimeter recording
+    the generators' own ``I`` is a scenario of its own."""
+    configs = CURRENT_GENERATOR_PARAMS.get(model, {"defaults": {}})
+
+    def make(h: float) -> Build:
+        def build(nest: Any, only: tuple[str, ...]) -> dict[str, Any]:
+            kernel(nest, h)
+            groups: dict[str, list[int]] = {}
+            shared = nest.Create("iaf_psc_alpha", params={"V_th": -50.0})
+            mm = nest.Create(
+                "multimeter", params={"record_from": ["V_m", "I_syn_ex", "I_syn_in"], "interval": h}
+            )
+            sr = nest.Create("spike_recorder")
+            nest.Connect(mm, shared)
+            nest.Connect(shared, sr)
+            gens = []
+            for i, label in enumerate(sorted(configs)):
+                gen = nest.Create(model, params=configs[label])
+                gens.append(gen)
+                n = nest.Create("iaf_psc_alpha")
+                nest.Connect(gen, n, syn_spec={"delay": 1.0 + 0.5 * i})
+                nest.Connect(gen, shared, syn_spec={"delay": 2.0})
+                nest.Connect(mm, n)
+                nest.Connect(n, sr)
+                groups[label] = ids(n)
+            groups["shared_target"] = ids(shared)
+            traces = [mm]
+            if "recorded_I" in only:
+                mm_gen = nest.Create("multimeter", params={"record_from": ["I"], "interval": h})
+                for gen in gens:
+                    nest.Connect(mm_gen, gen)
+                groups["recorded_I"] = [i for gen in gens for i in ids(gen)]
+                traces.append(mm_gen)
+            nest.Simulate(100.0)
+            groups = {k: v for k, v in groups.items() if k in only}
+            return {"groups": groups, "traces": [_events(m) for m in traces], "spikes": [_events(sr)]}
+
+        return build
+
+    scen = (*sorted(configs), "shared_target", "recorded_I")
+    return [Run(model, scen, h, make(h), "B", split=True) for h in resolutions]
+
+
+# ------------------------------------------------------------------ spike sources
+
+_SPIKE_TRAINS: dict[str, dict[str, Any]] = {
+    "times": {"spike_times": [1.0, 2.0, 2.0, 5.3, 10.0, 10.1, 33.3, 60.0, 89.9]},
+    "window": {
+        "spike_times": [1.0, 4.0, 8.0, 15.0, 22.2, 40.0, 75.0],
+        "start": 3.0,
+        "stop": 50.0,
+        "origin": 10.0,
+    },
+    "multiplicities": {"spike_times": [3.0, 7.5, 12.0, 50.0], "spike_multiplicities": [2, 1, 3, 4]},
+    "offgrid": {"spike_times": [1.04, 5.55, 9.99, 20.01, 44.44], "allow_offgrid_times": True},
+}
+# Parameter sets per spike source (each drives a parrot_neuron and an iaf_psc_alpha).
+SPIKE_SOURCE_PARAMS: dict[str, dict[str, dict[str, Any]]] = {
+    "spike_generator": {
+        **_SPIKE_TRAINS,
+        "window": {**_SPIKE_TRAINS["window"], "spike_weights": [1.0, -2.0, 0.5, 3.0, -1.0, 2.5, 1.5]},
+    },
+    "spike_train_injector": {k: v for k, v in _SPIKE_TRAINS.items() if k != "window"},
+}
+
+
+def spike_source_runs(model: str, resolutions: Sequence[float] = RESOLUTIONS) -> list[Run]:
+    """Each parameter set drives a parrot_neuron and an iaf_psc_alpha (weight 300 pA);
+    compares the spikes of source and parrot and the neuron's recordables."""
+    configs = SPIKE_SOURCE_PARAMS[model]
+
+    def make(h: float) -> Build:
+        def build(nest: Any, only: tuple[str, ...]) -> dict[str, Any]:
+            kernel(nest, h)
+            groups = {}
+            mm = nest.Create(
+                "multimeter", params={"record_from": ["V_m", "I_syn_ex", "I_syn_in"], "interval": h}
+            )
+            sr = nest.Create("spike_recorder")
+            for label in sorted(configs):
+                if label not in only:
+                    continue
+                sg = nest.Create(model, params=configs[label])
+                parrot = nest.Create("parrot_neuron")
+                n = nest.Create("iaf_psc_alpha")
+                nest.Connect(sg, parrot, syn_spec={"delay": 1.0})
+                nest.Connect(sg, n, syn_spec={"weight": 300.0, "delay": 1.5})
+                nest.Connect(mm, n)
+                nest.Connect(parrot + n, sr)
+                nest.Connect(sg, sr)
+                groups[label] = ids(sg) + ids(parrot) + ids(n)
+            nest.Simulate(100.0)
+            return {"groups": groups, "traces": [_events(mm)], "spikes": [_events(sr)]}
+
+        return build
+
+    return [Run(model, tuple(sorted(configs)), h, make(h), "B", split=True) for h in resolutions]
+
+
+def parrot_runs(model: str, resolutions: Sequence[float] = RESOLUTIONS) -> list[Run]:
+    """A parrot repeats spikes (with multiplicity, ignoring weights) on receptor 0, not on
+    receptor 1; parrots in a chain; a parrot drives an iaf_psc_alpha."""
+
+    def make(h: float) -> Build:
+        def build(nest: Any, only: tuple[str, ...]) -> dict[str, Any]:
+            kernel(nest, h)
+            groups = {}
+            sr = nest.Create("spike_recorder")
+            mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": h})
+            times = [1.0, 2.0, 2.0, 4.5, 9.9, 10.0, 30.0, 30.1, 77.7]
+            sg = nest.Create(
+                "spike_generator",
+                params={"spike_times": times, "spike_multiplicities": [1, 2, 1, 3, 1, 1, 1, 2, 1]},
+            )
+            if "repeat" in only:
+                p = nest.Create(model)
+                nest.Connect(sg, p, syn_spec={"weight": -3.0, "delay": 1.0})
+                nest.Connect(p, sr)
+                groups["repeat"] = ids(p)
+            if "ignored_port" in only:
+                p = nest.Create(model)
+                nest.Connect(sg, p, syn_spec={"receptor_type": 1, "delay": 1.0})
+                sg2 = nest.Create("spike_generator", params={"spike_times": [50.0, 60.0]})
+                nest.Connect(sg2, p, syn_spec={"delay": 2.0})
+                nest.Connect(p, sr)
+                groups["ignored_port"] = ids(p)
+            if "chain_to_neuron" in only:
+                chain = nest.Create(model, 3)
+                nest.Connect(sg, chain[0], syn_spec={"delay": 0.5})
+                nest.Connect(chain[0], chain[1], syn_spec={"delay": 1.3})
+                nest.Connect(chain[1], chain[2], syn_spec={"delay": 2.0, "weight": 0.0})
+                n = nest.Create("iaf_psc_alpha")
+                nest.Connect(chain[2], n, syn_spec={"weight": 800.0, "delay": 1.0})
+                nest.Connect(chain + n, sr)
+                nest.Connect(mm, n)
+                groups["chain_to_neuron"] = ids(chain) + ids(n)
+            nest.Simulate(100.0)
+            return {"groups": groups, "traces": [_events(mm)], "spikes": [_events(sr)]}
+
+        return build
+
+    scen = ("repeat", "ignored_port", "chain_to_neuron")
+    return [Run(model, scen, h, make(h), "B", split=True) for h in resolutions]
+
+
+# ------------------------------------------------------------------ recorders
+
+
+def _firing_network(nest: Any) -> tuple[Any, Any]:
+    """Four iaf_psc_alpha firing regularly at different rates and a parrot repeating a spike train."""
+    n = nest.Create("iaf_psc_alpha", 4, params=[{"I_e": 400.0 + 150.0 * i} for i in range(4)])
+    sg = nest.Create("spike_generator", params={"spike_times": [2.0, 2.0, 13.7, 40.0, 41.0, 90.0]})
+    parrot = nest.Create("parrot_neuron")
+    nest.Connect(sg, parrot)
+    return n, parrot
+
+
+RECORDER_CONFIGS: dict[str, dict[str, dict[str, Any]]] = {
+    "spike_recorder": {
+        "defaults": {},
+        "window_origin": {"start": 20.0, "stop": 70.0, "origin": 5.0},
+        "time_in_steps": {"time_in_steps": True},
+    },
+    "multimeter": {
+        "every_step": {"record_from": ["V_m", "I_syn_ex", "I_syn_in"]},
+        "interval_offset_window": {
+            "record_from": ["V_m"],
+            "interval": 0.5,
+            "offset": 0.3,
+            "start": 10.0,
+            "stop": 60.0,
+            "origin": 2.0,
+        },
+        "time_in_steps": {"record_from": ["I_syn_ex", "V_m"], "interval": 1.0, "time_in_steps": True},
+    },
+    "voltmeter": {
+        "defaults": {},
+        "interval_window": {"interval": 0.2, "start": 30.0, "stop": 50.0},
+    },
+}
+
+
+def recorder_runs(model: str, resolutions: Sequence[float] = RESOLUTIONS) -> list[Run]:
+    """The recorder, in several configurations, records a small firing network; the
+    events are compared entry by entry (spike events after sorting by time and sender,
+    sampled events in recorded order)."""
+    configs = RECORDER_CONFIGS.get(model, {"defaults": {}})
+
+    def make(h: float) -> Build:
+        def build(nest: Any, only: tuple[str, ...]) -> dict[str, Any]:
+            kernel(nest, h)
+            n, parrot = _firing_network(nest)
+            recs = {}
+            for label in sorted(configs):
+                if label not in only:
+                    continue
+                params = dict(configs[label])
+                if model == "multimeter" and label == "every_step":
+                    params["interval"] = h
+                rec = nest.Create(model, params=params)
+                if model in ("multimeter", "voltmeter"):
+                    nest.Connect(rec, n)
+                else:
+                    nest.Connect(n + parrot, rec)
+                recs[label] = rec
+            nest.Simulate(100.0)
+            layout = {label: [_events(rec)] for label, rec in recs.items()}
+            counts = {label: {"n_events": int(rec.get("n_events"))} for label, rec in recs.items()}
+            return {"groups": {}, "layout": layout, "exact": counts, "traces": [], "spikes": []}
+
+        return build
+
+    return [
+        Run(model, tuple(sorted(configs)), h, make(h), "B", kind="layout", split=True) for h in resolutions
+    ]
+
+
+# ------------------------------------------------------------------ synapses
+
+
+# Target neuron of the synapse network where the synapse model needs a particular one.
+SYNAPSE_TARGET: dict[str, str] = {
+    "clopath_synapse": "aeif_psc_delta_clopath",
+}
+
+
+def synapse_runs(
+    name: str, per_conn: Sequence[str], common: Sequence[str], resolutions: Sequence[float] = RESOLUTIONS
+) -> list[Run]:
+    """A small network through the synapse model: four iaf_psc_alpha firing regularly
+    and a parrot repeating a spike train project all-to-all onto three target neurons
+    (per-connection weights and delays), with one recurrent projection among the
+    targets; compares the targets' recordables and spikes, the connection table
+    (``per_conn`` entries of every connection, i.e. weights after plasticity) and the
+    model's ``common`` properties. A weight shared by all connections (``_hom_w``) is
+    set with CopyModel; negative weights are used only for static synapses."""
+    base = name.removesuffix("_hpc").removesuffix("_lbl")
+    target = SYNAPSE_TARGET.get(base, "iaf_psc_alpha")
+    signed = base.startswith("static")
+
+    def make(h: float) -> Build:
+        def build(nest: Any, only: tuple[str, ...]) -> dict[str, Any]:
+            kernel(nest, h)
+            model = name
+            rng = np.random.default_rng(model_seed(base))
+            hom_w = "weight" in common
+            if hom_w:
+                model = "syn_under_test"
+                nest.CopyModel(name, model, {"weight": 350.0})
+            pre = nest.Create("iaf_psc_alpha", 4, params=[{"I_e": 380.0 + 60.0 * i} for i in range(4)])
+            sg = nest.Create("spike_generator", params={"spike_times": [3.0, 15.0, 15.5, 16.0, 40.0]})
+            parrot = nest.Create("parrot_neuron")
+            nest.Connect(sg, parrot)
+            post = nest.Create(target, 3, params={"I_e": 200.0} if target == "iaf_psc_alpha" else {})
+            if base == "stdp_dopamine_synapse":  # dopamine spikes reach the synapses via a volume transmitter
+                vt = nest.Create("volume_transmitter")
+                dopa = nest.Create("parrot_neuron")
+                nest.Connect(sg, dopa, syn_spec={"delay": 2.0})
+                nest.Connect(dopa, vt)
+                model = "syn_under_test"
+                nest.CopyModel(name, model, {"volume_transmitter": vt})
+
+            def spec(weight: Any, delay: Any) -> dict[str, Any]:
+                out = {"synapse_model": model, "delay": delay}
+                if not hom_w:
+                    out["weight"] = weight
+                return out
+
+            delays = np.round(rng.uniform(0.5, 4.0, size=(3, 4)), 1)
+            weights = np.round(rng.uniform(-300.0 if signed else 50.0, 800.0, size=(3, 4)), 3)
+            nest.Connect(pre, post, "all_to_all", spec(weights, delays))
+            nest.Connect(parrot, post, "all_to_all", spec(900.0, 1.0))
+            nest.Connect(post[0], post[1:], "all_to_all", spec(-500.0 if signed else 500.0, 2.0))
+            recordables = [
+                r for r in post[0].get("recordables") if r in ("V_m", "I_syn_ex", "I_syn_in", "g_ex")
+            ]
+            mm = nest.Create("multimeter", params={"record_from": recordables, "interval": h})
+            sr = nest.Create("spike_recorder")
+            nest.Connect(mm, post)
+            nest.Connect(pre + post, sr)
+            nest.Simulate(100.0)
+            conns = nest.GetConnections(synapse_model=model)
+            keys = ["source", "target", "delay", *(k for k in per_conn if k not in ("delay",))]
+            table = conns.get(keys)
+            rows = sorted(zip(*(np.asarray(table[k], float).tolist() for k in keys), strict=True))
+            shared = {k: nest.GetDefaults(model)[k] for k in common}
+            return {
+                "groups": {"network": ids(pre) + ids(post)},
+                "traces": [_events(mm)],
+                "spikes": [_events(sr)],
+                "exact": {"network": {"connections": rows, "common properties": shared}},
+            }
+
+        return build
+
+    return [Run(name, ("network",), h, make(h), "B") for h in resolutions]
+
+
+# ------------------------------------------------------------------ stochastic devices
+
+STAT_T = 200.0  # ms
+
+
+def poisson_runs(
+    model: str, params: dict[str, Any] | None = None, resolutions: Sequence[float] = RESOLUTIONS
+) -> list[Run]:
+    """A spike-emitting random generator drives 100 parrot neurons for STAT_T ms
+    (about 20000 spikes at 1000 spikes/s each); total counts are compared with an
+    exact binomial test, pooled inter-spike intervals with a two-sample KS test; a
+    generator with rate 0 must stay silent in both."""
+    params = params if params is not None else {"rate": 1000.0}
+    n_targets = 100
+
+    def make(h: float) -> Build:
+        def build(nest: Any, only: tuple[str, ...]) -> dict[str, Any]:
+            kernel(nest, h)
+            gen = nest.Create(model, params=params)
+            parrots = nest.Create("parrot_neuron", n_targets)
+            nest.Connect(gen, parrots)
+            sr = nest.Create("spike_recorder")
+            nest.Connect(parrots, sr)
+            sr0 = nest.Create("spike_recorder")
+            if "rate_zero" in only:
+                zero = {k: 0.0 for k in ("rate", "amplitude") if k in params}
+                silent = nest.Create(model, params={**params, **zero})
+                quiet = nest.Create("parrot_neuron", 5)
+                nest.Connect(silent, quiet)
+                nest.Connect(quiet, sr0)
+            nest.Simulate(STAT_T)
+            ev = _events(sr)
+            isis = []
+            for g in ids(parrots):
+                t = np.sort(ev["times"][ev["senders"] == g])
+                isis.append(np.diff(t))
+            return {
+                "groups": {},
+                "samples": {
+                    "spike_train": {
+                        "count": len(ev["times"]),
+                        "isi": np.concatenate(isis),
+                        "exposure": n_targets * STAT_T,
+                    }
+                },
+                "exact": {"rate_zero": {"n_events": int(sr0.get("n_events"))}} if "rate_zero" in only else {},
+            }
+
+        return build
+
+    scen = ("spike_train", "rate_zero") if "rate" in params else ("spike_train",)
+    return [
+        Run(model, scen, h, make(h), "E", kind="statistical", measure=measure_poisson) for h in resolutions
+    ]
+
+
+def measure_poisson(result_of: Callable[[str], Any], ref: dict, ours: dict) -> None:
+    from .measure import ks_test, rate_test
+
+    r, o = ref["samples"]["spike_train"], ours["samples"]["spike_train"]
+    res = result_of("spike_train")
+    res.stats.append(rate_test(r["count"], o["count"], r["exposure"], o["exposure"]))
+    res.stats.append(ks_test(r["isi"], o["isi"], "inter-spike intervals"))
+
+
+NOISE_PARAMS = {"mean": 100.0, "std": 50.0, "dt": 0.1}
+
+
+def noise_runs(model: str, resolutions: Sequence[float] = RESOLUTIONS) -> list[Run]:
+    """The generator drives 20 iaf_psc_alpha that never fire (E_L = 0, threshold far
+    away); the current each received in every step is recovered exactly from their
+    V_m (the membrane update is linear in it), one value per ``dt`` interval, giving
+    about 40000 amplitudes per simulator. Compared: mean (Welch t-test), variance
+    (F-test), distribution (two-sample KS test); and a generator with std 0 must give
+    exactly the mean."""
+    n_targets = 20
+    tau_m, c_m = 10.0, 250.0
+
+    def make(h: float) -> Build:
+        def build(nest: Any, only: tuple[str, ...]) -> dict[str, Any]:
+            kernel(nest, h)
+            neuron = {"E_L": 0.0, "V_reset": 0.0, "V_m": 0.0, "V_th": 1e9, "tau_m": tau_m, "C_m": c_m}
+            gen = nest.Create(model, params=NOISE_PARAMS)
+            targets = nest.Create("iaf_psc_alpha", n_targets, params=neuron)
+            nest.Connect(gen, targets)
+            flat = nest.Create(model, params={**NOISE_PARAMS, "std": 0.0})
+            flat_target = nest.Create("iaf_psc_alpha", params=neuron)
+            nest.Connect(flat, flat_target)
+            mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": h})
+            nest.Connect(mm, targets + flat_target)
+            nest.Simulate(STAT_T)
+            ev = _events(mm)
+            p22 = np.exp(-h / tau_m)
+            p20 = tau_m / c_m * (1.0 - p22)
+            every = max(1, int(round(NOISE_PARAMS["dt"] / h)))
+            amps = []
+            for g in ids(targets):
+                v = ev["V_m"][ev["senders"] == g]
+                i = (v[1:] - p22 * v[:-1]) / p20
+                amps.append(i[2::every])  # skip the steps before the first input arrives
+            v = ev["V_m"][ev["senders"] == ids(flat_target)[0]]
+            flat_i = (v[1:] - p22 * v[:-1]) / p20
+            return {
+                "groups": {},
+                "samples": {"amplitudes": {"amps": np.concatenate(amps)}},
+                "exact": {"std_zero": {"current": np.round(flat_i[2:], 6).tolist()}},
+            }
+
+        return build
+
+    return [
+        Run(model, ("amplitudes", "std_zero"), h, make(h), "E", kind="statistical", measure=measure_noise)
+        for h in resolutions
+    ]
+
+
+def measure_noise(result_of: Callable[[str], Any], ref: dict, ours: dict) -> None:
+    from .measure import ks_test, mean_test, variance_test
+
+    a, b = ref["samples"]["amplitudes"]["amps"], ours["samples"]["amplitudes"]["amps"]
+    res = result_of("amplitudes")
+    res.stats.append(mean_test(a, b, "noise amplitudes", 0.05 * NOISE_PARAMS["mean"]))
+    res.stats.append(variance_test(a, b, "noise amplitudes"))
+    res.stats.append(ks_test(a, b, "noise amplitudes"))
