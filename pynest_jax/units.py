@@ -30,6 +30,7 @@ def is_quantity(value: Any) -> bool:
     """Whether ``value`` is a saiunit quantity or unit (checked without importing saiunit)."""
     return type(value).__module__.partition(".")[0] == "saiunit"
 
+
 # Unit symbols (without prefix) and the saiunit name of the base unit.
 _BASE = {
     "V": "volt",

@@ -179,8 +179,9 @@ class NodeModel:
         raise NotImplementedError
 
     @classmethod
-    def emit_block(cls, p: dict, s: dict, cs: dict, src: Array, steps: Array, active: Array, key: Array,
-                   h: float) -> tuple[dict, dict, Array]:
+    def emit_block(
+        cls, p: dict, s: dict, cs: dict, src: Array, steps: Array, active: Array, key: Array, h: float
+    ) -> tuple[dict, dict, Array]:
         """Stimulator output for several consecutive steps ``steps`` (shape [D]):
         one value per step and connection, shape [D, n_conn]. The default runs
         ``emit`` step by step; stateless devices override it with one vectorised call."""
@@ -253,4 +254,3 @@ NEURON_STATUS: dict[str, Any] = {
     "synaptic_elements": {},
     "tau_Ca": 10000.0,
 }
-
