@@ -230,6 +230,11 @@ def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
                 "weight_recorder": NodeCollection([]),
             }
         )
+    return _select(d, keys)
+
+
+def _select(d: dict[str, Any], keys: Any) -> Any:
+    """PyNEST's key selection: the dict, one value, or a tuple of values."""
     if keys is None:
         return d
     if isinstance(keys, str):
@@ -614,13 +619,7 @@ def kernel_status() -> dict[str, Any]:
 def GetKernelStatus(keys: Any = None) -> Any:
     """The kernel's status dict, or selected entries of it."""
     d = kernel_status()
-    if keys is None:
-        return d
-    if isinstance(keys, str):
-        if keys not in d:
-            raise KeyError(keys)
-        return d[keys]
-    return tuple(d[k] for k in keys)
+    return _select(d, keys)
 
 
 def SetKernelStatus(params: Mapping[str, Any]) -> None:

@@ -33,7 +33,7 @@ import numpy as np
 from ..errors import NESTErrors
 from ..models.base import NodeModel, Prop, register
 from ..timeconv import steps_to_ms, tics_per_step
-from .stimulation import STOP_MAX, nest_tics, tics_to_steps, window_error
+from .stimulation import DEVICE_PARAMS, STOP_MAX, nest_tics, tics_to_steps, window_error
 
 _BACKENDS = ("memory", "ascii", "screen")
 _FAR = np.iinfo(np.int64).max // 4
@@ -46,10 +46,7 @@ class RecordingDevice(NodeModel):
     category = "E"
     extra_status = {"node_uses_wfr": False}
     params = {
-        "start": Prop(0.0, "ms"),
-        "stop": Prop(STOP_MAX, "ms"),
-        "origin": Prop(0.0, "ms"),
-        "label": Prop("", "", str),
+        **DEVICE_PARAMS,
         "record_to": Prop("memory", "", str),
         "time_in_steps": Prop(False, "", bool),
         "n_events": Prop(0, "", int),

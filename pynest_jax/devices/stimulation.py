@@ -69,16 +69,22 @@ def time_text(ms: float, h: float) -> str:
 
 
 # ------------------------------------------------------------------ devices
+# The activity window and label every NEST device (stimulator or recorder) has.
+DEVICE_PARAMS: dict[str, Prop] = {
+    "start": Prop(0.0, "ms"),
+    "stop": Prop(STOP_MAX, "ms"),
+    "origin": Prop(0.0, "ms"),
+    "label": Prop("", "", str),
+}
+
+
 class StimulationDevice(NodeModel):
     kind = "stimulator"
     element_type = "stimulator"
     category = "E"
     extra_status = {"node_uses_wfr": False}
     params = {
-        "start": Prop(0.0, "ms"),
-        "stop": Prop(STOP_MAX, "ms"),
-        "origin": Prop(0.0, "ms"),
-        "label": Prop("", "", str),
+        **DEVICE_PARAMS,
         "stimulus_source": Prop("", "", str),
     }
 

@@ -15,21 +15,15 @@ import numpy as np
 from ...timeconv import ms_to_steps
 from ..base import ARCHIVING_PARAMS, NodeModel, Prop, StepContext, register
 from .propagators import alpha_psc_propagators, exp, expm1
-from .shared import IGNORE_AND_SPIKE_PARAMS, check_iaf, sign_channel
+from .shared import IAF_PARAMS, IGNORE_AND_SPIKE_PARAMS, check_iaf, sign_channel
 
 
 @register
 class iaf_psc_alpha(NodeModel):
     name = "iaf_psc_alpha"
     params = {
-        "C_m": Prop(250.0, "pF"),
-        "E_L": Prop(-70.0, "mV"),
-        "I_e": Prop(0.0, "pA"),
+        **IAF_PARAMS,
         "V_min": Prop(-np.inf, "mV"),
-        "V_reset": Prop(-70.0, "mV"),
-        "V_th": Prop(-55.0, "mV"),
-        "t_ref": Prop(2.0, "ms"),
-        "tau_m": Prop(10.0, "ms"),
         "tau_syn_ex": Prop(2.0, "ms"),
         "tau_syn_in": Prop(2.0, "ms"),
         **ARCHIVING_PARAMS,

@@ -21,6 +21,7 @@ from ...timeconv import ms_to_steps
 from ..base import ARCHIVING_PARAMS, NodeModel, Prop, StepContext, register
 from .propagators import exp
 from .shared import (
+    IAF_PARAMS,
     IGNORE_AND_SPIKE_PARAMS,
     ceil_steps,
     check_archiving,
@@ -36,14 +37,8 @@ from .shared import (
 class iaf_psc_delta(NodeModel):
     name = "iaf_psc_delta"
     params = {
-        "C_m": Prop(250.0, "pF"),
-        "E_L": Prop(-70.0, "mV"),
-        "I_e": Prop(0.0, "pA"),
+        **IAF_PARAMS,
         "V_min": Prop(-np.finfo(np.float64).max, "mV"),
-        "V_reset": Prop(-70.0, "mV"),
-        "V_th": Prop(-55.0, "mV"),
-        "t_ref": Prop(2.0, "ms"),
-        "tau_m": Prop(10.0, "ms"),
         "refractory_input": Prop(False, "", bool),
         **ARCHIVING_PARAMS,
         **IGNORE_AND_SPIKE_PARAMS,

@@ -21,6 +21,7 @@ from ...timeconv import ms_to_steps
 from ..base import ARCHIVING_PARAMS, NodeModel, Prop, StepContext, register
 from .propagators import exp, exp_psc_propagator
 from .shared import (
+    IAF_PARAMS,
     IGNORE_AND_SPIKE_PARAMS,
     check_archiving,
     first_error,
@@ -39,13 +40,7 @@ _DELTA_EPS = 1e-10
 class iaf_psc_exp(NodeModel):
     name = "iaf_psc_exp"
     params = {
-        "C_m": Prop(250.0, "pF"),
-        "E_L": Prop(-70.0, "mV"),
-        "I_e": Prop(0.0, "pA"),
-        "V_reset": Prop(-70.0, "mV"),
-        "V_th": Prop(-55.0, "mV"),
-        "t_ref": Prop(2.0, "ms"),
-        "tau_m": Prop(10.0, "ms"),
+        **IAF_PARAMS,
         "tau_syn_ex": Prop(2.0, "ms"),
         "tau_syn_in": Prop(2.0, "ms"),
         "rho": Prop(0.01, "1/s"),

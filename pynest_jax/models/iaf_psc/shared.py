@@ -20,6 +20,17 @@ Rule = tuple[Callable[[Params], Any], str]
 
 # NEST 3.10's ArchivingNode parameters of the ignore-and-spike mechanism. Every
 # archiving neuron shows and checks them; only some models use them.
+# Parameters every current-based IAF model of NEST has, with NEST's defaults.
+IAF_PARAMS: dict[str, Prop] = {
+    "C_m": Prop(250.0, "pF"),
+    "E_L": Prop(-70.0, "mV"),
+    "I_e": Prop(0.0, "pA"),
+    "V_reset": Prop(-70.0, "mV"),
+    "V_th": Prop(-55.0, "mV"),
+    "t_ref": Prop(2.0, "ms"),
+    "tau_m": Prop(10.0, "ms"),
+}
+
 IGNORE_AND_SPIKE_PARAMS: dict[str, Prop] = {
     "ignore_and_spike": Prop(False, "", bool),
     "ignore_and_spike_offset": Prop(1.0, "ms"),
@@ -163,13 +174,7 @@ class MultisynapseIAF(NodeModel):
     """
 
     params: ClassVar[dict[str, Prop]] = {
-        "C_m": Prop(250.0, "pF"),
-        "E_L": Prop(-70.0, "mV"),
-        "I_e": Prop(0.0, "pA"),
-        "V_reset": Prop(-70.0, "mV"),
-        "V_th": Prop(-55.0, "mV"),
-        "t_ref": Prop(2.0, "ms"),
-        "tau_m": Prop(10.0, "ms"),
+        **IAF_PARAMS,
         "tau_syn": Prop([2.0], "ms", "vector"),
         **ARCHIVING_PARAMS,
         **IGNORE_AND_SPIKE_PARAMS,
