@@ -290,6 +290,32 @@ class Kernel:
         if self.engine is not None:
             self.engine.mark_params_dirty()
 
+    def node_values(self, gids: np.ndarray, key: str) -> list[Any] | None:
+        """One parameter or state variable of many nodes, read straight from the group
+        arrays; None if ``key`` is not a plain parameter or state of every node."""
+        groups = self.node_group[gids - 1]
+        local = self.node_local[gids - 1]
+        out: list[Any] = [None] * len(gids)
+        for gi in np.unique(groups):
+            g = self.groups[gi]
+            prop = g.cls.params.get(key)
+            if prop is None and key in g.cls.state and not g.cls.state[key].hidden:
+                prop = g.cls.state[key]
+                if self.engine is not None:
+                    self.engine.sync_to_host()
+            if prop is None or (prop.hidden if key in g.cls.params else False):
+                return None
+            table = g.params if key in g.cls.params else g.state
+            where = np.nonzero(groups == gi)[0]
+            values = table[key][local[where]]
+            if prop.dtype in (float, int, bool):
+                values = values.tolist()
+            else:
+                values = [_py(v, prop) for v in values]
+            for i, v in zip(where, values, strict=True):
+                out[i] = v
+        return out
+
     def get_node(self, gid: int) -> dict[str, Any]:
         gi = int(self.node_group[gid - 1])
         i = int(self.node_local[gid - 1])

@@ -130,6 +130,16 @@ class NodeCollection:
         if kwargs:
             raise TypeError(f"Unknown keyword arguments: {list(kwargs)}")
         k = _kernel()
+        keys = [params[0]] if len(params) == 1 and isinstance(params[0], str) else None
+        if len(params) == 1 and isinstance(params[0], list | tuple):
+            keys = list(params[0])
+        if keys and len(self._ids) > 1:
+            # Plain parameters and state of many nodes: read the group arrays directly.
+            columns = {key: k.node_values(self._ids, key) for key in keys}
+            if all(col is not None for col in columns.values()):
+                if isinstance(params[0], str):
+                    return self._format(tuple(columns[params[0]]), params, output)
+                return self._format({key: tuple(col) for key, col in columns.items()}, params, output)
         dicts = [k.get_node(int(g)) for g in self._ids]
         if len(params) == 0:
             keys = sorted(set().union(*dicts)) if dicts else []
@@ -163,6 +173,10 @@ class NodeCollection:
                         v = v[key]
                 vals.append(v)
             result = _collapse(vals)
+        return self._format(result, params, output)
+
+    def _format(self, result: Any, params: tuple, output: str) -> Any:
+        """The result of get() as it is, or as a pandas DataFrame or JSON text on request."""
         if output == "pandas":
             import pandas as pd
 

@@ -142,9 +142,9 @@ def to_nest(value: Any, unit: str, name: str) -> Any:
     anything else is returned unchanged. A quantity whose dimension does
     not match ``unit`` raises ``NESTErrors.BadProperty`` naming ``name``.
     """
-    u = _u()
     if not (is_quantity(value) or (isinstance(value, list | tuple) and any(is_quantity(x) for x in value))):
         return value
+    u = _u()
     if isinstance(value, u.Unit):
         value = 1.0 * value
     if isinstance(value, u.Quantity):
