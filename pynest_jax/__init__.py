@@ -11,7 +11,6 @@ import enum
 import os
 import sys
 import types
-import warnings
 from typing import Any
 
 import jax
@@ -131,10 +130,6 @@ def Models(mtype: str = "all", sel: str | None = None) -> tuple[str, ...]:
 
 def ConnectionRules() -> tuple[str, ...]:
     return tuple(GetKernelStatus("connection_rules"))
-
-
-def raise_deprecated(name: str) -> None:
-    warnings.warn(f"{name} is deprecated in NEST 3.", DeprecationWarning, stacklevel=3)
 
 
 class _NestModule(types.ModuleType):

@@ -105,11 +105,6 @@ class NodeModel:
         return 0, "UnknownReceptorType", f"Receptor type {int(receptor[0])} is not available in {{model}}."
 
     @classmethod
-    def n_receptors(cls, p: Mapping[str, np.ndarray]) -> int:
-        """Number of receptor ports (valid receptor_type values are 0..n-1 or 1..n)."""
-        return 1
-
-    @classmethod
     def valid_receptor(cls, receptor: np.ndarray, p: Mapping[str, np.ndarray], local: np.ndarray) -> bool:
         """Whether every receptor_type in ``receptor`` is accepted by the targets."""
         return bool(np.all(receptor == 0))
