@@ -410,7 +410,6 @@ def _check_endpoints(src: np.ndarray, tgt: np.ndarray, receptor: np.ndarray) -> 
         # A slice keeps one-value-for-all arrays (receptor) as cheap broadcast views.
         m = slice(None) if single_target_group else tg == gi
         src_groups = np.nonzero(np.bincount(sg[m], minlength=n_groups))[0]
-        src_kinds = {k.groups[x].cls.kind for x in src_groups}
         if g.cls.kind == "recorder" and not g.cls.receives_spikes:
             raise NESTErrors.IllegalConnection(
                 f"Creation of connection is not possible because {g.cls.name} cannot receive events; "
@@ -441,7 +440,10 @@ def _check_endpoints(src: np.ndarray, tgt: np.ndarray, receptor: np.ndarray) -> 
                     i, err, text = bad
                     raise getattr(NESTErrors, err)(text.format(model=g.model_names[int(local[i])]))
         if g.cls.receives_spikes:
-            if src_kinds - {"neuron", "spike_source"}:
+            emitters = {"neuron", "spike_source"}
+            if any(
+                k.groups[x].cls.kind not in emitters and k.groups[x].cls.emits != "spike" for x in src_groups
+            ):
                 raise NESTErrors.IllegalConnection("spike_recorder only records from spiking nodes.")
 
 

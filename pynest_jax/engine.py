@@ -195,7 +195,26 @@ class Engine:
                     sdata["tgt_neg"] = g.cls.spike_channel(rec[m], -w[m]).astype(np.int64) * g.n + local
                 self.stim_data.append(sdata)
                 stim_static.append((si, gi))
+
+        # Spike-emitting stimulators connected to a spike recorder (NEST draws a separate
+        # train for every such connection): each connection is a virtual spike source,
+        # numbered after the real ones, whose draws are recorded like spikes.
+        virtual_gid = []
+        virtual_of: dict[int, list[int]] = {}
+        for si, sgp in enumerate(groups):
+            if not (sgp.cls.kind == "stimulator" and sgp.cls.emits == "spike"):
+                continue
+            m = (sg == si) & rec_conn
+            if not m.any():
+                continue
+            self.stim_data.append({"src": k.node_local[src[m] - 1]})
+            stim_static.append((si, -1))
+            first = self.n_spiking + len(virtual_gid)
+            for r_gid in np.unique(tgt[m]):
+                virtual_of.setdefault(int(r_gid), []).extend(first + np.nonzero(tgt[m] == r_gid)[0])
+            virtual_gid.extend(src[m].tolist())
         self.stim_static = stim_static
+        self.sidx_gid = np.concatenate([sidx_gid, np.asarray(virtual_gid, dtype=np.int64)])
 
         # Spike recorders: which spike indices they listen to (demultiplexed on the host).
         self.rec_mask = np.zeros(self.n_spiking, dtype=bool)
@@ -203,8 +222,11 @@ class Engine:
         for r_gid in np.unique(tgt[rec_conn]) if rec_conn.any() else []:
             m = rec_conn & (tgt == r_gid) & spike_src
             sidx = gid_sidx[src[m]]
-            self.recorder_sources[int(r_gid)] = np.unique(sidx)
+            self.recorder_sources[int(r_gid)] = np.unique(
+                np.concatenate([sidx, virtual_of.get(int(r_gid), [])])
+            )
             self.rec_mask[sidx] = True
+        n_virtual = len(virtual_gid)
 
         # Multimeters: the values they sample, grouped by target group.
         samplers = []
@@ -235,7 +257,7 @@ class Engine:
             )
         self.sampler_locals = [[jnp.asarray(loc) for _, loc in info["gather"]] for info in self.sampler_info]
 
-        n_rec_sources = int(self.rec_mask.sum())
+        n_rec_sources = int(self.rec_mask.sum()) + n_virtual
         self.plan = Plan(
             h=h,
             group_cls=tuple(g.cls for g in groups),
@@ -250,14 +272,16 @@ class Engine:
             spike_capacity=_capacity(self.n_spiking, self.D, h),
             rec_capacity=_capacity(n_rec_sources, self.D, h),
             rec_buffer=_pow2(_capacity(n_rec_sources, self.D, h) * _MAX_INTERVALS_PER_CALL // 4),
-            recording=bool(self.rec_mask.any()),
+            recording=bool(self.rec_mask.any()) or n_virtual > 0,
             samplers=tuple(samplers),
             sample_buffer=(_MAX_INTERVALS_PER_CALL + 1) * self.D if samplers else 1,
             max_intervals=_MAX_INTERVALS_PER_CALL,
         )
         self.proj_dev = [jax.tree.map(jnp.asarray, p) for p in self.proj_data]
         self.stim_dev = [jax.tree.map(jnp.asarray, s) for s in self.stim_data]
-        self.rec_idx_dev = jnp.asarray(np.nonzero(self.rec_mask)[0].astype(np.int32))
+        # Spike indices searched for recorded spikes: real sources first, then virtual ones.
+        rec_idx = np.concatenate([np.nonzero(self.rec_mask)[0], self.n_spiking + np.arange(n_virtual)])
+        self.rec_idx_dev = jnp.asarray(rec_idx.astype(np.int32))
         self.stim_conn_state = [
             jax.tree.map(jnp.asarray, groups[si].cls.conn_state(len(d["src"])))
             for (si, _), d in zip(stim_static, self.stim_data, strict=True)
@@ -550,7 +574,7 @@ def _make_chunk(plan: Plan):
         """
         steps = t0 + jnp.arange(D, dtype=jnp.int64)
         active = (steps >= lo) & (steps < hi)
-        new_c = []
+        new_c, recorded = [], []
         states, rings = list(states), list(rings)
         for j, (si, gi) in enumerate(plan.stim_sets):
             cls = plan.group_cls[si]
@@ -561,6 +585,10 @@ def _make_chunk(plan: Plan):
             )
             states[si] = st
             new_c.append(cs)
+            if gi < 0:  # recorded by a spike recorder: the draws are the recorded spikes
+                count = val[0] if isinstance(val, tuple) else val
+                recorded.append(jnp.where(active[:, None], count, 0).astype(jnp.int32))
+                continue
             width = plan.group_channels[gi] * plan.group_n[gi]
             slot = ((steps[:, None] + _row(sd["delay"])) % L) * width
             if isinstance(val, tuple):  # (spike count, positive and negative weighted sums)
@@ -575,7 +603,8 @@ def _make_chunk(plan: Plan):
                 contrib = jnp.where(active[:, None], _row(sd["weight"]) * v, 0.0)
                 idx = slot + tgt[None, :]
                 rings[gi] = rings[gi].at[idx.reshape(-1)].add(contrib.reshape(-1), mode="promise_in_bounds")
-        return states, rings, new_c
+        virtual = jnp.concatenate(recorded, axis=1) if recorded else None
+        return states, rings, new_c, virtual
 
     def step(params, samp_loc, samp_par, key, states, s, active, inputs, masked):
         """One update of every group; ``inputs[gi]`` is the ring-buffer row of step s.
@@ -614,8 +643,9 @@ def _make_chunk(plan: Plan):
     def interval(params, proj, stim, rec_idx, samp_loc, samp_par, key, carry, t0, lo, hi):
         states, rings, cstates, samp, rec, flags = carry
         rings = list(rings)
+        virtual = None
         if plan.stim_sets:
-            states, rings, cstates = stimulate(params, stim, key, states, rings, cstates, t0, lo, hi)
+            states, rings, cstates, virtual = stimulate(params, stim, key, states, rings, cstates, t0, lo, hi)
         # The interval's ring-buffer rows are read-only during its steps (spikes of this
         # interval land in later ones), so they are sliced once and cleared once.
         # Rows of steps outside [lo, hi) stay for the run that will do those steps.
@@ -652,10 +682,14 @@ def _make_chunk(plan: Plan):
                 width = plan.group_channels[gi] * plan.group_n[gi]
                 rings[gi] = deliver(rings[gi], layout, pd, t0, L, width, gstep, gsrc, gcnt, n_found)
             flags = flags.at[0].max(n_found > K)
-        if S and plan.recording:
-            # Only the columns of recorded nodes are searched for spikes.
+        if plan.recording:
+            # Only the columns of recorded nodes are searched for spikes (the virtual
+            # sources, stimulator trains sent to recorders, come after the real ones).
             R = rec_idx.shape[0]
-            recorded = spk_buf[:, rec_idx].reshape(-1)
+            columns = [spk_buf[:, rec_idx[: R - (0 if virtual is None else virtual.shape[1])]]]
+            if virtual is not None:
+                columns.append(virtual)
+            recorded = jnp.concatenate(columns, axis=1).reshape(-1)
             pos, n_rec = compact(recorded, KR)
             r_steps, r_src, r_cnt, r_n = rec
             r_steps = jax.lax.dynamic_update_slice(r_steps, t0 + pos // R, (r_n,))

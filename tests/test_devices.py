@@ -532,3 +532,25 @@ def test_poisson_generator_window() -> None:
         t = res["watch"]["times"]
         assert t.min() == pytest.approx(57.2) and t.max() == pytest.approx(67.1)
     np.testing.assert_array_equal(np.unique(ours["watch"]["times"]), np.unique(ref["watch"]["times"]))
+
+
+def poisson_to_recorder(nest):
+    pg = nest.Create("poisson_generator", params={"rate": 1000.0, "start": 10.0, "stop": 900.0})
+    sr = nest.Create("spike_recorder")
+    for _ in range(20):  # every connection gets its own train, as in NEST
+        nest.Connect(pg, sr)
+    nest.Simulate(1000.0)
+    ev = sr.events
+    return {
+        "n": int(sr.n_events),
+        "t": (float(ev["times"].min()), float(ev["times"].max())),
+        "senders": set(ev["senders"]),
+    }
+
+
+def test_poisson_generator_recorded_directly_matches_nest() -> None:
+    ref, ours = run_both(poisson_to_recorder)
+    # Two Poisson counts of about 17,800: equal means within 3.3 standard deviations.
+    assert abs(ours["n"] - ref["n"]) < 3.3 * np.sqrt(ref["n"] + ours["n"])
+    assert ours["senders"] == ref["senders"] == {1}
+    assert 10.0 < ours["t"][0] and ours["t"][1] <= 900.1

@@ -68,10 +68,6 @@ SCRIPTS: dict[str, set[str]] = {
 SLOW_SCRIPTS = {"balancedneuron.py"}
 # Scripts that fail on pynest_jax for a known reason: (text in the error, reason). Any other failure fails.
 KNOWN_FAILURES: dict[str, tuple[str, str]] = {
-    "repeated_stimulation.py": (
-        "spike_recorder only records from spiking nodes",
-        "pynest_jax refuses Connect(poisson_generator, spike_recorder), which NEST allows",
-    ),
 }
 # Lines a deterministic script must print, as NEST prints them.
 EXPECTED_OUTPUT: dict[str, list[str]] = {
