@@ -410,12 +410,16 @@ def _check_endpoints(src: np.ndarray, tgt: np.ndarray, receptor: np.ndarray) -> 
         # A slice keeps one-value-for-all arrays (receptor) as cheap broadcast views.
         m = slice(None) if single_target_group else tg == gi
         src_groups = np.nonzero(np.bincount(sg[m], minlength=n_groups))[0]
+        src_kinds = {k.groups[x].cls.kind for x in src_groups}
         if g.cls.kind == "recorder" and not g.cls.receives_spikes:
             raise NESTErrors.IllegalConnection(
                 f"Creation of connection is not possible because {g.cls.name} cannot receive events; "
                 "connect it as the source."
             )
-        if g.cls.kind == "stimulator" or g.cls.kind == "spike_source":
+        sampled = g.cls.kind == "stimulator" and g.cls.recordables
+        if (g.cls.kind == "stimulator" and not (sampled and src_kinds == {"recorder"})) or (
+            g.cls.kind == "spike_source"
+        ):
             raise NESTErrors.IllegalConnection(
                 "Creation of connection is not possible because the target does not handle events."
             )

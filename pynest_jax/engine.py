@@ -149,7 +149,9 @@ class Engine:
         spike_src = per_group(lambda c: c.kind in ("neuron", "spike_source"))[sg]
         stim_conn = is_stim[sg] & is_neuron[tg]
         rec_conn = is_recorder[tg]
-        sample_conn = is_recorder[sg] & is_neuron[tg]
+        # Multimeters sample neurons, and stimulators that have recordables (a generator's I).
+        is_sampled = per_group(lambda c: c.kind == "neuron" or (c.kind == "stimulator" and c.recordables))
+        sample_conn = is_recorder[sg] & is_sampled[tg]
 
         spike_delays = [int(p.delay.min()) for parts in spike_parts.values() for p in parts]
         self.D = min(spike_delays) if spike_delays else max(1, int(ms_to_steps(1.0, h)))
@@ -564,6 +566,9 @@ def _make_chunk(plan: Plan):
     S = plan.n_spiking
     n_groups = len(plan.group_cls)
     updating = [gi for gi in range(n_groups) if plan.group_cls[gi].kind in ("neuron", "spike_source")]
+    sampled_stimulators = sorted(
+        {gi for blocks in plan.samplers for gi, _ in blocks if plan.group_cls[gi].kind == "stimulator"}
+    )
 
     def stimulate(params, stim, key, states, rings, cstates, t0, lo, hi):
         """Stimulator output of a whole interval, written into the ring buffers at once.
@@ -606,7 +611,7 @@ def _make_chunk(plan: Plan):
         virtual = jnp.concatenate(recorded, axis=1) if recorded else None
         return states, rings, new_c, virtual
 
-    def step(params, samp_loc, samp_par, key, states, s, active, inputs, masked):
+    def step(params, samp_loc, samp_par, key, states, s, active, inputs, stim_out, masked):
         """One update of every group; ``inputs[gi]`` is the ring-buffer row of step s.
 
         ``masked``: the interval is partial, so steps outside the run leave state unchanged."""
@@ -632,7 +637,11 @@ def _make_chunk(plan: Plan):
         for m, blocks in enumerate(plan.samplers):
             vals = jnp.concatenate(
                 [
-                    plan.group_cls[gi].recordable(params[gi], states[gi], var)[samp_loc[m][b]]
+                    (
+                        stim_out[gi]
+                        if gi in stim_out
+                        else plan.group_cls[gi].recordable(params[gi], states[gi], var)
+                    )[samp_loc[m][b]]
                     for b, (gi, var) in enumerate(blocks)
                 ]
             )
@@ -660,12 +669,19 @@ def _make_chunk(plan: Plan):
             kept = jnp.where(active[:, None], 0.0, block).reshape(-1)
             rings[gi] = jax.lax.dynamic_update_slice(rings[gi], kept, (first_slot * width,))
 
+        # A sampled stimulator's output (its recordable I) in each step of the interval.
+        stim_out = {}
+        for gi in sampled_stimulators:
+            cls = plan.group_cls[gi]
+            local = jnp.arange(plan.group_n[gi])
+            stim_out[gi] = cls.emit_block(params[gi], states[gi], {}, local, steps, active, key, plan.h)[2]
+
         def run_steps(masked):
             def body(st, xs):
-                s, act, inputs = xs
-                return step(params, samp_loc, samp_par, key, st, s, act, inputs, masked)
+                s, act, inputs, out = xs
+                return step(params, samp_loc, samp_par, key, st, s, act, inputs, out, masked)
 
-            return lambda st: jax.lax.scan(body, st, (steps, active, rows))
+            return lambda st: jax.lax.scan(body, st, (steps, active, rows, stim_out))
 
         # Full intervals (the common case) skip the per-step masking.
         states, (spk_buf, sampled) = jax.lax.cond(

@@ -554,3 +554,30 @@ def test_poisson_generator_recorded_directly_matches_nest() -> None:
     assert abs(ours["n"] - ref["n"]) < 3.3 * np.sqrt(ref["n"] + ours["n"])
     assert ours["senders"] == ref["senders"] == {1}
     assert 10.0 < ours["t"][0] and ours["t"][1] <= 900.1
+
+
+GENERATORS_WITH_I = {
+    "dc_generator": {"amplitude": 100.0, "start": 0.5, "stop": 1.0},
+    "step_current_generator": {"amplitude_times": [0.3, 0.8], "amplitude_values": [5.0, 7.0]},
+    "ac_generator": {"amplitude": 10.0, "offset": 2.0, "frequency": 1000.0, "phase": 20.0},
+}
+
+
+def generator_current(nest, model: str, resolution: float):
+    nest.resolution = resolution
+    g = nest.Create(model, params=GENERATORS_WITH_I[model])
+    mm = nest.Create("multimeter", params={"record_from": ["I"], "interval": resolution})
+    nest.Connect(mm, g)
+    n = nest.Create("iaf_psc_alpha")
+    nest.Connect(g, n, syn_spec={"delay": 1.0})
+    nest.Simulate(2.5)
+    nest.Simulate(1.0)
+    return {"mm": mm.events}
+
+
+@pytest.mark.parametrize("resolution", [0.1, 0.01])
+@pytest.mark.parametrize("model", sorted(GENERATORS_WITH_I))
+def test_multimeter_records_generator_current_as_nest(model: str, resolution: float) -> None:
+    ref, ours = run_both(generator_current, model=model, resolution=resolution)
+    assert_events_equal(ref["mm"], ours["mm"], atol=1e-9)
+    assert len(ref["mm"]["I"]) > 0

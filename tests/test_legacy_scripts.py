@@ -67,8 +67,7 @@ SCRIPTS: dict[str, set[str]] = {
 # Run only with ``-m slow`` (balancedneuron.py bisects over ~10 simulations: ~8-14 s).
 SLOW_SCRIPTS = {"balancedneuron.py"}
 # Scripts that fail on pynest_jax for a known reason: (text in the error, reason). Any other failure fails.
-KNOWN_FAILURES: dict[str, tuple[str, str]] = {
-}
+KNOWN_FAILURES: dict[str, tuple[str, str]] = {}
 # Lines a deterministic script must print, as NEST prints them.
 EXPECTED_OUTPUT: dict[str, list[str]] = {
     "testiaf.py": ["Number of spikes: 16"] * 3,
