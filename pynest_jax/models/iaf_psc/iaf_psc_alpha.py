@@ -15,7 +15,7 @@ import numpy as np
 from ...timeconv import ms_to_steps
 from ..base import ARCHIVING_PARAMS, NodeModel, Prop, StepContext, register
 from .propagators import alpha_psc_propagators, exp, expm1
-from .shared import IAF_PARAMS, IGNORE_AND_SPIKE_PARAMS, check_iaf, sign_channel
+from .shared import IAF_PARAMS, IGNORE_AND_SPIKE_PARAMS, check_iaf, relative_potentials, sign_channel
 
 
 @register
@@ -60,11 +60,7 @@ class iaf_psc_alpha(NodeModel):
         p31_ex, p32_ex = alpha_psc_propagators(p["tau_syn_ex"], tau_m, c_m, h)
         p31_in, p32_in = alpha_psc_propagators(p["tau_syn_in"], tau_m, c_m, h)
         return {
-            "E_L": p["E_L"],
-            "I_e": p["I_e"],
-            "theta": p["V_th"] - p["E_L"],
-            "v_reset": p["V_reset"] - p["E_L"],
-            "v_min": p["V_min"] - p["E_L"],
+            **relative_potentials(p),
             "expm1_tau_m": expm1(-h / tau_m),
             "P30": -tau_m / c_m * expm1(-h / tau_m),
             "P11_ex": exp(-h / p["tau_syn_ex"]),

@@ -17,7 +17,14 @@ import numpy as np
 from ...timeconv import ms_to_steps
 from ..base import Prop, StepContext, register
 from .propagators import alpha_psc_propagators, exp
-from .shared import MultisynapseIAF, non_negative_rule, padded_tau_syn, positive_rule, reset_rule
+from .shared import (
+    MultisynapseIAF,
+    non_negative_rule,
+    padded_tau_syn,
+    positive_rule,
+    relative_potentials,
+    reset_rule,
+)
 
 
 @register
@@ -56,11 +63,7 @@ class iaf_psc_alpha_multisynapse(MultisynapseIAF):
         p11 = exp(-h / tau) * mask
         p33 = exp(-h / tau_m)
         return {
-            "E_L": p["E_L"],
-            "I_e": p["I_e"],
-            "theta": p["V_th"] - p["E_L"],
-            "v_reset": p["V_reset"] - p["E_L"],
-            "v_min": p["V_min"] - p["E_L"],
+            **relative_potentials(p),
             "P33": p33,
             "P30": 1.0 / c_m * (1.0 - p33) * tau_m,
             "P11": p11,

@@ -28,6 +28,7 @@ from .shared import (
     first_error,
     non_negative_rule,
     positive_rule,
+    relative_potentials,
     reset_rule,
     unknown_receptor,
 )
@@ -81,11 +82,7 @@ class iaf_psc_delta(NodeModel):
         tau_m = p["tau_m"]
         p33 = exp(-h / tau_m)
         return {
-            "E_L": p["E_L"],
-            "I_e": p["I_e"],
-            "theta": p["V_th"] - p["E_L"],
-            "v_reset": p["V_reset"] - p["E_L"],
-            "v_min": p["V_min"] - p["E_L"],
+            **relative_potentials(p),
             "P33": p33,
             "P30": 1.0 / p["C_m"] * (1.0 - p33) * tau_m,
             "tau_m": tau_m,

@@ -27,6 +27,7 @@ from .shared import (
     first_error,
     non_negative_rule,
     positive_rule,
+    relative_potentials,
     reset_rule,
     sign_channel,
     unknown_receptor,
@@ -94,10 +95,7 @@ class iaf_psc_exp(NodeModel):
         p11_ex = exp(-h / p["tau_syn_ex"])
         delta = p["delta"]
         return {
-            "E_L": p["E_L"],
-            "I_e": p["I_e"],
-            "theta": p["V_th"] - p["E_L"],
-            "v_reset": p["V_reset"] - p["E_L"],
+            **relative_potentials(p),
             "P11_ex": p11_ex,
             "P11_in": exp(-h / p["tau_syn_in"]),
             "one_minus_P11_ex": 1.0 - p11_ex,

@@ -18,7 +18,15 @@ import numpy as np
 from ...timeconv import ms_to_steps
 from ..base import Prop, StepContext, register
 from .propagators import exp, exp_psc_propagator
-from .shared import MultisynapseIAF, Rule, non_negative_rule, padded_tau_syn, positive_rule, reset_rule
+from .shared import (
+    MultisynapseIAF,
+    Rule,
+    non_negative_rule,
+    padded_tau_syn,
+    positive_rule,
+    relative_potentials,
+    reset_rule,
+)
 
 _POSITIVE_MSG = "All synaptic time constants must be strictly positive."
 _DIFFER_MSG = "Membrane and synapse time constant(s) must differ. See note in documentation."
@@ -53,10 +61,7 @@ class iaf_psc_exp_multisynapse(MultisynapseIAF):
         tau_m, c_m = p["tau_m"], p["C_m"]
         p22 = exp(-h / tau_m)
         return {
-            "E_L": p["E_L"],
-            "I_e": p["I_e"],
-            "theta": p["V_th"] - p["E_L"],
-            "v_reset": p["V_reset"] - p["E_L"],
+            **relative_potentials(p),
             "P22": p22,
             "P20": tau_m / c_m * (1.0 - p22),
             "P11": exp(-h / tau) * mask,

@@ -31,6 +31,17 @@ IAF_PARAMS: dict[str, Prop] = {
     "tau_m": Prop(10.0, "ms"),
 }
 
+
+def relative_potentials(p: Params) -> dict[str, np.ndarray]:
+    """Threshold, reset and lower bound relative to E_L (NEST integrates V_m - E_L),
+    with E_L and I_e, as every IAF model's device parameters need them."""
+    e_l = p["E_L"]
+    out = {"E_L": e_l, "I_e": p["I_e"], "theta": p["V_th"] - e_l, "v_reset": p["V_reset"] - e_l}
+    if "V_min" in p:
+        out["v_min"] = p["V_min"] - e_l
+    return out
+
+
 IGNORE_AND_SPIKE_PARAMS: dict[str, Prop] = {
     "ignore_and_spike": Prop(False, "", bool),
     "ignore_and_spike_offset": Prop(1.0, "ms"),
