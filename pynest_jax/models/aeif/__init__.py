@@ -1,0 +1,1 @@
+"""The adaptive exponential integrate-and-fire (AdEx) family, integrated with GSL's RKF45 as in NEST."""
