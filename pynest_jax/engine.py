@@ -53,6 +53,9 @@ class Plan:
     L: int
     projections: tuple[Layout, ...]
     stim_sets: tuple[tuple[int, int], ...]  # (stimulator group, target group)
+    # Per stimulator set: the first ring index of its targets when they are one ascending
+    # run and the delay is uniform (written as a window, without a scatter), else -1.
+    stim_windows: tuple[int, ...]
     spike_capacity: int
     rec_capacity: int  # spikes recorded per interval
     rec_buffer: int  # spikes recorded per call
@@ -172,6 +175,7 @@ class Engine:
         # Stimulator connections, one set per (stimulator group, target group).
         self.stim_data = []
         stim_static = []
+        stim_windows = []
         for si, sgp in enumerate(groups):
             if not is_stim[si]:
                 continue
@@ -192,11 +196,15 @@ class Engine:
                     ),
                     "delay": _scalar_if_uniform(dsteps[m]),
                 }
+                window = -1
                 if getattr(sgp.cls, "delivers_as_stimulus", False):
                     # Spikes whose own weight is negative flip the sign of the event weight.
                     sdata["tgt_neg"] = g.cls.spike_channel(rec[m], -w[m]).astype(np.int64) * g.n + local
+                elif sdata["delay"].ndim == 0 and np.all(np.diff(sdata["tgt"]) == 1):
+                    window = int(sdata["tgt"][0])
                 self.stim_data.append(sdata)
                 stim_static.append((si, gi))
+                stim_windows.append(window)
 
         # Spike-emitting stimulators connected to a spike recorder (NEST draws a separate
         # train for every such connection): each connection is a virtual spike source,
@@ -211,6 +219,7 @@ class Engine:
                 continue
             self.stim_data.append({"src": k.node_local[src[m] - 1]})
             stim_static.append((si, -1))
+            stim_windows.append(-1)
             first = self.n_spiking + len(virtual_gid)
             for r_gid in np.unique(tgt[m]):
                 virtual_of.setdefault(int(r_gid), []).extend(first + np.nonzero(tgt[m] == r_gid)[0])
@@ -271,6 +280,7 @@ class Engine:
             L=self.L,
             projections=tuple(proj_static),
             stim_sets=tuple(stim_static),
+            stim_windows=tuple(stim_windows),
             spike_capacity=_capacity(self.n_spiking, self.D, h),
             rec_capacity=_capacity(n_rec_sources, self.D, h),
             rec_buffer=_pow2(_capacity(n_rec_sources, self.D, h) * _MAX_INTERVALS_PER_CALL // 4),
@@ -470,6 +480,12 @@ def _capacity(n: int, steps: int, h: float) -> int:
     return min(_pow2(n * steps), _pow2(max(64, int(n * steps * h * _INITIAL_RATE / 1000.0))))
 
 
+# Scatter whole rows [D, n] into a flat buffer at D start offsets.
+_ROW_WINDOWS = jax.lax.ScatterDimensionNumbers(
+    update_window_dims=(1,), inserted_window_dims=(), scatter_dims_to_operand_dims=(0,)
+)
+
+
 def _row(values: jax.Array) -> jax.Array:
     """A per-connection array as a row [1, n]; a scalar stays a scalar."""
     return values[None, :] if values.ndim else values
@@ -595,6 +611,14 @@ def _make_chunk(plan: Plan):
                 recorded.append(jnp.where(active[:, None], count, 0).astype(jnp.int32))
                 continue
             width = plan.group_channels[gi] * plan.group_n[gi]
+            first = plan.stim_windows[j]
+            if first >= 0:  # one ascending run of targets, one delay: add whole rows
+                contrib = jnp.where(active[:, None], _row(sd["weight"]) * val, 0.0)
+                starts = ((steps + sd["delay"]) % L) * width + first
+                rings[gi] = jax.lax.scatter_add(
+                    rings[gi], starts[:, None], contrib, _ROW_WINDOWS, mode="promise_in_bounds"
+                )
+                continue
             slot = ((steps[:, None] + _row(sd["delay"])) % L) * width
             if isinstance(val, tuple):  # (spike count, positive and negative weighted sums)
                 count, pos, neg = val

@@ -37,9 +37,20 @@ def poisson_cdf_table(lam: np.ndarray) -> np.ndarray:
     return np.minimum(np.cumsum(pmf, axis=1), 1.0)
 
 
+# Up to this width a table of one row is searched by counting (compares with scalars
+# vectorise well; the gathers of a binary search do not).
+_COUNTING_WIDTH = 64
+
+
 def draw_from_cdf(table: jax.Array, row: jax.Array, u: jax.Array) -> jax.Array:
-    """Number of table entries <= u in the given rows (vectorised binary search)."""
+    """Number of table entries <= u in the given rows: by counting for one narrow row,
+    else by a vectorised binary search."""
     width = table.shape[1]
+    if table.shape[0] == 1 and width <= _COUNTING_WIDTH:
+        count = jnp.zeros(u.shape, dtype=jnp.int32)
+        for k in range(width):
+            count = count + (table[0, k] <= u)
+        return count
     flat = table.reshape(-1)
     base = row * width
     pos = jnp.zeros(u.shape, dtype=jnp.int32)
