@@ -10,6 +10,7 @@ import numpy as np
 
 from . import units
 from .connection_rules import connect_pairs_indexed
+from .delivery import is_uniform
 from .engine import Engine
 from .errors import NESTErrors
 from .kernel import KERNEL, ConnBlock
@@ -267,7 +268,7 @@ def _weight_value(v: Any) -> Any:
 def _delay_steps_checked(delay_ms: np.ndarray, h: float) -> np.ndarray:
     """Delays rounded to whole steps, as NEST does; below one step is a BadDelay."""
     delay_ms = np.asarray(delay_ms, dtype=float)
-    if delay_ms.ndim == 1 and len(delay_ms) and delay_ms.strides == (0,):  # one value for all
+    if is_uniform(delay_ms):  # one value for all
         return np.broadcast_to(_delay_steps_checked(delay_ms[:1].copy(), h)[0], delay_ms.shape)
     steps = np.round(delay_ms / h).astype(np.int64)
     bad = steps < 1
@@ -341,7 +342,9 @@ def Connect(
             f'Synapse parameter "{common_given[0]}" can only be set via SetDefaults() or CopyModel().'
         )
 
-    src, tgt, element = connect_pairs_indexed(pre.ids, post.ids, conn_spec, KERNEL.rng)
+    src, tgt, element = connect_pairs_indexed(
+        pre.ids, post.ids, conn_spec, KERNEL.rng, identity_as_none=True
+    )
     if KERNEL.network_size < 2**31:  # halves the memory of large connection tables
         src, tgt = src.astype(np.int32), tgt.astype(np.int32)
     n = len(src)
@@ -360,7 +363,7 @@ def Connect(
     for k in cls.params:
         if k not in ("weight", "delay") and k not in extra:
             extra[k] = np.full(n, float(entry.default(k)))
-    _check_endpoints(src, tgt, receptor)
+    _check_endpoints(src, tgt, receptor, pre.ids, post.ids)
     block = ConnBlock(
         syn_model=model,
         source=src,
@@ -388,7 +391,7 @@ def _event_of_source(cls: Any) -> str:
 
 def _uniform_or(values: np.ndarray, fn: Any) -> np.ndarray:
     """Apply ``fn`` elementwise, keeping a broadcast (one value for all) array broadcast."""
-    if values.ndim == 1 and len(values) and values.strides == (0,):
+    if is_uniform(values):
         return np.broadcast_to(fn(values[:1].copy())[0], values.shape)
     return fn(values)
 
@@ -397,19 +400,30 @@ def _as_int(values: np.ndarray) -> np.ndarray:
     return _uniform_or(values, lambda v: np.asarray(v).astype(np.int64))
 
 
-def _check_endpoints(src: np.ndarray, tgt: np.ndarray, receptor: np.ndarray) -> None:
+def _groups_of(gids: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """The group of each node in ``gids`` (all drawn from ``candidates``): a broadcast
+    view when the candidates lie in one group, so large connection lists are not looked up."""
+    groups = KERNEL.node_group[np.asarray(candidates) - 1]
+    if len(groups) and groups.min() == groups.max():
+        return np.broadcast_to(groups[0], gids.shape)
+    return KERNEL.node_group[gids - 1]
+
+
+def _check_endpoints(
+    src: np.ndarray, tgt: np.ndarray, receptor: np.ndarray, pre_ids: np.ndarray, post_ids: np.ndarray
+) -> None:
     """Refuse connections NEST refuses: wrong direction to devices, unknown receptors."""
     k = KERNEL
     if not len(src):
         return
-    sg, tg = k.node_group[src - 1], k.node_group[tgt - 1]
+    sg, tg = _groups_of(src, pre_ids), _groups_of(tgt, post_ids)
     n_groups = len(k.groups)
-    single_target_group = tg.min() == tg.max()
-    for gi in np.nonzero(np.bincount(tg, minlength=n_groups))[0]:
+    single_target_group = is_uniform(tg)
+    for gi in [tg[0]] if single_target_group else np.nonzero(np.bincount(tg, minlength=n_groups))[0]:
         g = k.groups[gi]
         # A slice keeps one-value-for-all arrays (receptor) as cheap broadcast views.
         m = slice(None) if single_target_group else tg == gi
-        src_groups = np.nonzero(np.bincount(sg[m], minlength=n_groups))[0]
+        src_groups = [sg[0]] if is_uniform(sg) else np.nonzero(np.bincount(sg[m], minlength=n_groups))[0]
         src_kinds = {k.groups[x].cls.kind for x in src_groups}
         if g.cls.kind == "recorder" and not g.cls.receives_spikes:
             raise NESTErrors.IllegalConnection(
@@ -576,10 +590,10 @@ _READONLY = {
 def kernel_status() -> dict[str, Any]:
     k = KERNEL
     d = dict(k.status)
-    delays = [b.delay for b in k.connections if len(b.delay)]
+    delays = [b.delay[:1] if is_uniform(b.delay) else b.delay for b in k.connections if len(b.delay)]
     if delays:
-        all_d = np.concatenate(delays)
-        d["min_delay"], d["max_delay"] = float(all_d.min()), float(all_d.max())
+        d["min_delay"] = float(min(x.min() for x in delays))
+        d["max_delay"] = float(max(x.max() for x in delays))
     else:
         d["min_delay"] = d["max_delay"] = k.h
     d.update(

@@ -762,7 +762,8 @@ def connect_pairs_indexed(
     targets: np.ndarray,
     conn_spec: dict | str | None,
     rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    identity_as_none: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Like :func:`connect_pairs`, plus each synapse's element in flattened ``syn_spec`` arrays.
 
     NEST walks element-wise parameter arrays in creation order, but for
@@ -772,10 +773,11 @@ def connect_pairs_indexed(
     are ``(n_targets, n_sources)`` for all_to_all, ``(n_targets, indegree)`` for
     fixed_indegree, ``(n_sources, outdegree)`` for fixed_outdegree, length ``N``
     for fixed_total_number and length ``n`` for one_to_one.  For the other rules
-    (which take no arrays) the index is simply ``arange``.
+    (which take no arrays) the index is simply ``arange``, or ``None`` with
+    ``identity_as_none`` (which spares building it for large networks).
     """
     src, tgt, idx = _connect(sources, targets, conn_spec, rng)
-    if idx is None:
+    if idx is None and not identity_as_none:
         idx = np.arange(len(src), dtype=np.int64)
     return src, tgt, idx
 

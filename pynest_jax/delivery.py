@@ -38,13 +38,28 @@ class Layout:
     delay_mode: str
 
 
-def source_order(src: np.ndarray, n_sources: int) -> np.ndarray:
-    """Stable order that groups synapses by source (NumPy's radix sort on 16-bit keys)."""
+def source_order(src: np.ndarray, n_sources: int) -> tuple[np.ndarray, np.ndarray]:
+    """Stable order that groups synapses by source, and the CSR row pointers: a native
+    counting sort, else NumPy's radix sort on 16-bit keys."""
+    from .native import source_order as native_order
+
+    native = native_order(src, n_sources)
+    if native is not None:
+        return native
+    row_ptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n_sources))]).astype(np.int64)
     if n_sources <= 1 << 16:
-        return np.argsort(src.astype(np.uint16), kind="stable")
+        return np.argsort(src.astype(np.uint16), kind="stable"), row_ptr
     low = np.argsort((src & 0xFFFF).astype(np.uint16), kind="stable")
     high = (src[low] >> 16).astype(np.uint16)
-    return low[np.argsort(high, kind="stable")]
+    return low[np.argsort(high, kind="stable")], row_ptr
+
+
+def _sorted_padded(values: np.ndarray, order: np.ndarray, pad: int, dtype: type) -> np.ndarray:
+    """``values[order]`` followed by ``pad`` zeros (``order`` is a permutation, so
+    clipping never applies; it spares NumPy a buffered copy)."""
+    out = np.zeros(len(order) + pad, dtype=dtype)
+    np.take(np.asarray(values, dtype=dtype), order, out=out[: len(order)], mode="clip")
+    return out
 
 
 @dataclass
@@ -75,6 +90,12 @@ def _merge(parts: list[Part], field: str, n_sources: int, dtype: type) -> tuple[
         if all(f == firsts[0] for f in firsts):
             return "scalar", np.asarray(firsts[0], dtype=dtype)
         per_source = np.zeros(n_sources, dtype=dtype)
+        spans = sorted((int(p.src.min()), int(p.src.max()), v) for p, v in zip(parts, firsts, strict=True))
+        if all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False)):
+            # Disjoint source ranges (the usual case): whole ranges, no look-up per synapse.
+            for lo, hi, value in spans:
+                per_source[lo : hi + 1] = value
+            return "source", per_source
         seen = np.zeros(n_sources, dtype=bool)
         for part, value in zip(parts, firsts, strict=True):
             if seen[part.src].any():
@@ -94,9 +115,8 @@ def build_projection(
 ) -> tuple[Layout, dict[str, np.ndarray]]:
     """CSR arrays of one projection (all spike connections into one target group)."""
     src = np.concatenate([p.src for p in parts])
-    order = source_order(src, n_sources)
-    counts = np.bincount(src, minlength=n_sources)
-    row_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    order, row_ptr = source_order(src, n_sources)
+    counts = np.diff(row_ptr)
     degrees = counts[counts > 0]
     mean_deg = float(degrees.mean()) if len(degrees) else 1.0
     max_deg = int(degrees.max()) if len(degrees) else 1
@@ -113,14 +133,14 @@ def build_projection(
     tgt = np.concatenate([p.tgt for p in parts]).astype(np.int32, copy=False)
     data: dict[str, np.ndarray] = {
         "row_ptr": row_ptr.astype(idx_t),
-        "tgt": np.concatenate([tgt[order], np.zeros(pad, np.int32)]),
+        "tgt": _sorted_padded(tgt, order, pad, np.int32),
     }
     w_mode, w = _merge(parts, "weight", n_sources, np.float64)
     d_mode, d = _merge(parts, "delay", n_sources, np.int64)
     small = np.int16 if d.max(initial=0) < 2**15 else np.int32
-    data["weight"] = np.concatenate([w[order], np.zeros(pad)]) if w_mode == "synapse" else w
+    data["weight"] = _sorted_padded(w, order, pad, np.float64) if w_mode == "synapse" else w
     if d_mode == "synapse":
-        data["delay"] = np.concatenate([d[order], np.zeros(pad, d.dtype)]).astype(small)
+        data["delay"] = _sorted_padded(d, order, pad, small)
     else:
         data["delay"] = d.astype(small) if d_mode == "source" else d
     layout = Layout(

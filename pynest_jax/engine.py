@@ -120,7 +120,7 @@ class Engine:
                 continue
             steps = _steps_of(blk.delay, h)
             for si, gi, sel in _pieces(
-                k.node_group[blk.source - 1], k.node_group[blk.target - 1], len(groups)
+                _node_groups(k.node_group, blk.source), _node_groups(k.node_group, blk.target), len(groups)
             ):
                 src_p, tgt_p, w_p, d_p, r_p = (
                     x[sel] for x in (blk.source, blk.target, blk.weight, steps, blk.receptor)
@@ -129,11 +129,12 @@ class Engine:
                 if is_spiking[si] and is_neuron[gi]:
                     g = groups[gi]
                     chan = _uniform_apply(lambda r, w, g=g: g.cls.spike_channel(r, w), r_p, w_p)
-                    local = k.node_local[tgt_p - 1]
+                    # int32 ring offsets: a group's ring row is far below 2**31 entries.
+                    local = _local_index(g.gids, tgt_p, k.node_local)
                     spike_parts.setdefault(gi, []).append(
                         Part(
-                            src=gid_sidx[src_p],
-                            tgt=chan.astype(np.int64) * g.n + local,
+                            src=_local_index(groups[si].gids, src_p, k.node_local) + self.sidx_offset[si],
+                            tgt=chan.astype(np.int32) * np.int32(g.n) + local,
                             weight=w_p if g.cls.spike_weighted else np.broadcast_to(1.0, w_p.shape),
                             delay=d_p,
                         )
@@ -444,17 +445,21 @@ class Engine:
     def _collect_spikes(self, spk_rec: tuple) -> None:
         if not self.recorder_sources:
             return
-        steps, sidx, counts, n = (np.asarray(a) for a in spk_rec)
+        steps, sidx, counts, n = (np.asarray(a) for a in spk_rec[:4])
         n = int(n)
         steps, sidx, counts = steps[:n], sidx[:n], counts[:n]
+        # Offsets (ms) of precise spike times, when some recorded model has them.
+        offsets = np.asarray(spk_rec[4])[:n] if len(spk_rec) > 4 else None
         if counts.max(initial=1) > 1:  # NEST records one event per spike of a multiple spike
             steps, sidx = np.repeat(steps, counts), np.repeat(sidx, counts)
+            offsets = None if offsets is None else np.repeat(offsets, counts)
         k = self.k
         for r_gid, sources in self.recorder_sources.items():
             g = k.groups[k.node_group[r_gid - 1]]
             i = int(k.node_local[r_gid - 1])
             sel = np.isin(sidx, sources)
-            g.cls.add_spikes(g, i, steps[sel] + 1, self.sidx_gid[sidx[sel]], self.h)
+            kw = {} if offsets is None else {"offsets": offsets[sel]}
+            g.cls.add_spikes(g, i, steps[sel] + 1, self.sidx_gid[sidx[sel]], self.h, **kw)
 
     def _collect_samples(self, samples: list, end: int) -> None:
         # NEST passes a multimeter the data of a min-delay slice during the next
@@ -507,11 +512,33 @@ def _uniform_apply(fn: Any, *arrays: np.ndarray) -> np.ndarray:
     return np.asarray(fn(*(np.asarray(a) for a in arrays)))
 
 
+def _local_index(group_gids: np.ndarray, gids: np.ndarray, node_local: np.ndarray) -> np.ndarray:
+    """Index within their group (int32) of node ids that all lie in that group: a
+    subtraction when the group's ids are one contiguous run, else a look-up."""
+    first = int(group_gids[0])
+    if int(group_gids[-1]) - first == len(group_gids) - 1:
+        return (gids - np.asarray(first, dtype=gids.dtype)).astype(np.int32, copy=False)
+    return node_local[gids - 1].astype(np.int32)
+
+
+def _node_groups(node_group: np.ndarray, gids: np.ndarray) -> np.ndarray:
+    """Group of each node id: one value when every node in the ids' range lies in
+    one group (no look-up per connection), else one per id."""
+    lo, hi = int(gids.min()), int(gids.max())
+    span = node_group[lo - 1 : hi]
+    if np.all(span == span[0]):
+        return np.asarray(span[:1])
+    return node_group[gids - 1]
+
+
 def _pieces(src_group: np.ndarray, tgt_group: np.ndarray, n_groups: int):
-    """(source group, target group, selection) for the connections of one Connect call."""
+    """(source group, target group, selection) for the connections of one Connect call;
+    a group array of one entry stands for all connections."""
     if src_group.min() == src_group.max() and tgt_group.min() == tgt_group.max():
         yield int(src_group[0]), int(tgt_group[0]), slice(None)
         return
+    n = max(len(src_group), len(tgt_group))
+    src_group, tgt_group = np.broadcast_to(src_group, n), np.broadcast_to(tgt_group, n)
     code = src_group.astype(np.int64) * n_groups + tgt_group
     for c in np.unique(code):
         yield int(c // n_groups), int(c % n_groups), code == c
@@ -582,6 +609,10 @@ def _make_chunk(plan: Plan):
     S = plan.n_spiking
     n_groups = len(plan.group_cls)
     updating = [gi for gi in range(n_groups) if plan.group_cls[gi].kind in ("neuron", "spike_source")]
+    # Models with precise spike times (iaf_chxk_2008) keep the offset (ms) of this step's
+    # spike in a state entry; recorders get it with the spike.
+    offset_state = {gi: getattr(plan.group_cls[gi], "spike_offset_state", None) for gi in updating}
+    precise = plan.recording and any(offset_state[gi] for gi in updating if plan.spiking[gi])
     sampled_stimulators = sorted(
         {gi for blocks in plan.samplers for gi, _ in blocks if plan.group_cls[gi].kind == "stimulator"}
     )
@@ -640,7 +671,7 @@ def _make_chunk(plan: Plan):
 
         ``masked``: the interval is partial, so steps outside the run leave state unchanged."""
         ctx_key = jax.random.fold_in(key, s)
-        spikes = []
+        spikes, offsets = [], []
         states = list(states)
         for gi in updating:
             cls = plan.group_cls[gi]
@@ -656,6 +687,9 @@ def _make_chunk(plan: Plan):
             states[gi] = new
             if plan.spiking[gi]:
                 spikes.append(spk.astype(jnp.int32))
+                if precise:
+                    name = offset_state[gi]
+                    offsets.append(new[name] if name else jnp.zeros(n))
         # Multimeters sample the state after this step, stamped s + 1.
         samples = []
         for m, blocks in enumerate(plan.samplers):
@@ -671,6 +705,8 @@ def _make_chunk(plan: Plan):
             )
             samples.append((vals, active & _sample_due(s + 1, samp_par[m])))
         spk = jnp.concatenate(spikes) if spikes else jnp.zeros((0,), jnp.int32)
+        if precise:
+            spk = (spk, jnp.concatenate(offsets))
         return states, (spk, samples)
 
     def interval(params, proj, stim, rec_idx, samp_loc, samp_par, key, carry, t0, lo, hi):
@@ -711,6 +747,8 @@ def _make_chunk(plan: Plan):
         states, (spk_buf, sampled) = jax.lax.cond(
             jnp.all(active), run_steps(False), run_steps(True), list(states)
         )
+        if precise:
+            spk_buf, off_buf = spk_buf
         samp = [_append_samples(samp[m], vals, due, steps + 1) for m, (vals, due) in enumerate(sampled)]
         flat = spk_buf.reshape(-1)  # [D * S], step-major
         if S and plan.projections:
@@ -731,12 +769,18 @@ def _make_chunk(plan: Plan):
                 columns.append(virtual)
             recorded = jnp.concatenate(columns, axis=1).reshape(-1)
             pos, n_rec = compact(recorded, KR)
-            r_steps, r_src, r_cnt, r_n = rec
+            r_steps, r_src, r_cnt, r_n = rec[:4]
+            if precise:
+                off_cols = [off_buf[:, rec_idx[: R - (0 if virtual is None else virtual.shape[1])]]]
+                if virtual is not None:
+                    off_cols.append(jnp.zeros(virtual.shape))
+                r_off = jnp.concatenate(off_cols, axis=1).reshape(-1)[pos]
+                r_off = (jax.lax.dynamic_update_slice(rec[4], r_off, (r_n,)),)
             r_steps = jax.lax.dynamic_update_slice(r_steps, t0 + pos // R, (r_n,))
             r_src = jax.lax.dynamic_update_slice(r_src, rec_idx[pos % R].astype(r_src.dtype), (r_n,))
             r_cnt = jax.lax.dynamic_update_slice(r_cnt, recorded[pos].astype(r_cnt.dtype), (r_n,))
             r_n = r_n + jnp.minimum(n_rec, KR)
-            rec = (r_steps, r_src, r_cnt, r_n)
+            rec = (r_steps, r_src, r_cnt, r_n) + (r_off if precise else ())
             flags = flags.at[1].max(n_rec > KR)
             flags = flags.at[2].max(r_n > plan.rec_buffer)
         return list(states), rings, cstates, samp, rec, flags
@@ -745,6 +789,7 @@ def _make_chunk(plan: Plan):
         states, rings, cstates = carry
         rb = plan.rec_buffer + KR
         rec = (jnp.zeros(rb, jnp.int64), jnp.zeros(rb, jnp.int32), jnp.zeros(rb, jnp.int32), jnp.int64(0))
+        rec += (jnp.zeros(rb),) if precise else ()
         samp = [
             (
                 jnp.zeros((plan.sample_buffer, sum(int(x.shape[0]) for x in samp_loc[m])), jnp.float64),

@@ -181,3 +181,21 @@ def test_network_native_vs_xla(tmp_path):
     assert len(set(pairs)) < len(pairs)
     for key in on:
         np.testing.assert_array_equal(on[key], off[key], err_msg=key)
+
+
+@pytest.mark.parametrize("n_sources", [1, 7, 70_000])
+def test_native_source_order_is_the_stable_sort(n_sources: int, switch) -> None:
+    """The counting sort gives NumPy's stable argsort, also past 16-bit source indices."""
+    from pynest_jax.delivery import source_order
+
+    src = np.random.default_rng(n_sources).integers(0, n_sources, 50_000).astype(np.int32)
+    expected = np.argsort(src, kind="stable")
+    row_ptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n_sources))])
+    for on in (True, False):
+        switch(on)
+        order, ptr = source_order(src, n_sources)
+        np.testing.assert_array_equal(order, expected)
+        np.testing.assert_array_equal(ptr, row_ptr)
+    switch(True)
+    with pytest.raises(ValueError):
+        native.source_order(np.array([0, n_sources], dtype=np.int32), n_sources)

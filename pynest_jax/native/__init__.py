@@ -1,7 +1,8 @@
 """Native (C++) kernels for the CPU backend, built on first use.
 
 ``deliver_cpu.cc`` is an XLA FFI handler that adds one interval's spikes into a
-ring buffer with a plain loop, in place. It is compiled once per machine into a
+ring buffer with a plain loop, in place, plus a host function that orders a
+projection's synapses by source (a counting sort) when it is built. It is compiled once per machine into a
 cache directory keyed by a hash of the source, the compiler and the JAX
 version, then registered as the FFI target ``pynest_jax_deliver`` for CPU.
 
@@ -154,6 +155,23 @@ def _load() -> bool:
 def available() -> bool:
     """Whether :func:`native_deliver` would run natively now (may compile on first call)."""
     return enabled() and jax.default_backend() == "cpu" and _load()
+
+
+def source_order(src: np.ndarray, n_sources: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Stable order grouping synapses by source (a linear counting sort) and the CSR
+    row pointers; ``None`` when the native library cannot be used (any backend: this
+    runs on the host)."""
+    if not enabled() or not _load():
+        return None
+    src = np.ascontiguousarray(src, dtype=np.int32)
+    order = np.empty(len(src), dtype=np.int64)
+    row_ptr = np.empty(n_sources + 1, dtype=np.int64)
+    fn = _state["lib"].PynestJaxSourceOrder
+    fn.restype = ctypes.c_int
+    fn.argtypes = [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p]
+    if fn(src.ctypes.data, len(src), n_sources, order.ctypes.data, row_ptr.ctypes.data) != 0:
+        raise ValueError("synapse source outside the spike index range")
+    return order, row_ptr
 
 
 def native_deliver(

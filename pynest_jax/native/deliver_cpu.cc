@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "xla/ffi/api/ffi.h"
 
@@ -239,3 +240,22 @@ XLA_FFI_DEFINE_HANDLER_SYMBOL(PynestJaxDeliver, DeliverImpl,
                                   .Attr<int64_t>("width")
                                   .Attr<int32_t>("weight_mode")
                                   .Attr<int32_t>("delay_mode"));
+
+// Host-side helper of the projection build: the stable order that groups synapses
+// by source (a counting sort, linear in the number of synapses) and the CSR row
+// pointers. order[k] is the synapse at position k of the source-sorted arrays;
+// row_ptr has n_sources + 1 entries. Returns 0, or 1 when a source index lies
+// outside [0, n_sources).
+extern "C" int PynestJaxSourceOrder(const int32_t* src, int64_t n, int64_t n_sources, int64_t* order,
+                                    int64_t* row_ptr) {
+  for (int64_t s = 0; s <= n_sources; ++s) row_ptr[s] = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t s = src[i];
+    if (s < 0 || s >= n_sources) return 1;
+    ++row_ptr[s + 1];
+  }
+  for (int64_t s = 0; s < n_sources; ++s) row_ptr[s + 1] += row_ptr[s];
+  std::vector<int64_t> next(row_ptr, row_ptr + n_sources);
+  for (int64_t i = 0; i < n; ++i) order[next[src[i]]++] = i;
+  return 0;
+}
