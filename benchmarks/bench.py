@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py brunel --simulator jax --order 2500 --simtime 1000
     python benchmarks/bench.py brunel --simulator nest --threads 2 --order 2500
+    python benchmarks/bench.py microcircuit --simulator jax --scale 0.1
     python benchmarks/bench.py one_neuron --simulator jax
 
 ``run_all.py`` calls this in fresh processes (so that peak memory and
@@ -72,6 +73,37 @@ def brunel(args: argparse.Namespace) -> dict:
     }
 
 
+def microcircuit(args: argparse.Namespace) -> dict:
+    """The downscaled Potjans-Diesmann microcircuit: 100 ms of transient (with the
+    compilation), then the timed steady part; per-population rates."""
+    from microcircuit import POPULATIONS, build_network, population_rates
+
+    nest = load(args.simulator, args.threads)
+    t0 = time.time()
+    net = build_network(nest, scale=args.scale)
+    nest.Prepare()
+    nest.Cleanup()
+    t_build = time.time() - t0
+    t0 = time.time()
+    nest.Simulate(100.0)
+    t_first = time.time() - t0
+    before = [rec.n_events for rec in net["recorders"]]
+    t0 = time.time()
+    nest.Simulate(args.simtime)
+    t_steady = time.time() - t0
+    rates = population_rates(net, before, args.simtime)
+    return {
+        "build_s": t_build,
+        "first_simulate_s": t_first,
+        "steady_simulate_s": t_steady,
+        "real_time_factor": t_steady / (args.simtime / 1000.0),
+        "rates": dict(zip(POPULATIONS, rates, strict=True)),
+        "neurons": int(sum(net["sizes"])),
+        "synapses": nest.num_connections,
+        "scale": args.scale,
+    }
+
+
 def one_neuron(args: argparse.Namespace) -> dict:
     """NEST's one_neuron.py without the plot; the whole-process time is measured by run_all."""
     nest = load(args.simulator, args.threads)
@@ -85,14 +117,15 @@ def one_neuron(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("case", choices=["brunel", "one_neuron"])
+    parser.add_argument("case", choices=["brunel", "microcircuit", "one_neuron"])
     parser.add_argument("--simulator", choices=["nest", "jax"], required=True)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--order", type=int, default=2500)
     parser.add_argument("--indegree", type=int, default=None, help="fixed E indegree (default 10%% of NE)")
     parser.add_argument("--simtime", type=float, default=1000.0)
+    parser.add_argument("--scale", type=float, default=0.1, help="microcircuit scale")
     args = parser.parse_args()
-    result = {"brunel": brunel, "one_neuron": one_neuron}[args.case](args)
+    result = {"brunel": brunel, "microcircuit": microcircuit, "one_neuron": one_neuron}[args.case](args)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     result.update({"case": args.case, "simulator": args.simulator, "threads": args.threads})
     print("RESULT " + json.dumps(result))

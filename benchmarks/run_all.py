@@ -59,7 +59,7 @@ def main() -> None:
     parser.add_argument("--largest", action="store_true")
     opts = parser.parse_args()
     order, simtime = (250, 200.0) if opts.quick else (2500, 1000.0)
-    results: dict[str, list[dict]] = {"brunel": [], "scaling": [], "one_neuron": []}
+    results: dict[str, list[dict]] = {"brunel": [], "scaling": [], "microcircuit": [], "one_neuron": []}
 
     base = ["brunel", "--order", str(order), "--simtime", str(simtime)]
     results["brunel"].append(run([*base, "--simulator", "nest", "--threads", "1"]))
@@ -72,6 +72,11 @@ def main() -> None:
         common = ["brunel", "--order", str(o), "--indegree", "1000", "--simtime", "200"]
         results["scaling"].append(run([*common, "--simulator", "nest", "--threads", "2"]))
         results["scaling"].append(run([*common, "--simulator", "jax"]))
+
+    micro = ["microcircuit", "--scale", "0.1", "--simtime", str(simtime)]
+    results["microcircuit"].append(run([*micro, "--simulator", "nest", "--threads", "1"]))
+    results["microcircuit"].append(run([*micro, "--simulator", "nest", "--threads", "2"]))
+    results["microcircuit"].append(run([*micro, "--simulator", "jax"]))
 
     with tempfile.TemporaryDirectory() as cache:
         env = {"PYNEST_JAX_COMPILATION_CACHE": cache}
@@ -140,6 +145,7 @@ def write_table(results: dict) -> None:
         cells = [name, r["neurons"], r["synapses"], f"{r['build_s']:.2f}", f"{r['steady_simulate_s']:.2f}"]
         cells += [f"{events:.3g}", f"{per_event:.1f}"]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    lines += microcircuit_table(results["microcircuit"])
     lines += [
         "",
         "## One neuron (NEST's one_neuron.py without the plot), whole process",
@@ -171,6 +177,45 @@ def write_table(results: dict) -> None:
         lines.append(f"Synapse count identical and rates within 5 %: {'yes' if ex['ok'] else 'NO'}.")
     lines.append("")
     (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
+
+
+def microcircuit_table(runs: list[dict]) -> list[str]:
+    """Times and per-population rates of the microcircuit runs, with pynest_jax / NEST ratios."""
+    if not runs:
+        return []
+    first = runs[0]
+    pops = list(first["rates"])
+    lines = [
+        "",
+        f"## Potjans-Diesmann microcircuit, scale {first['scale']} (examples/microcircuit.py)",
+        "",
+        f"{first['neurons']} neurons, {first['synapses']} synapses; 100 ms transient (with compilation), "
+        "then the timed run.",
+        "",
+        "| simulator | threads | build s | first 100 ms s | steady simulate s | real-time factor | "
+        + " | ".join(pops)
+        + " |",
+        "|---|---|---|---|---|---|" + "---|" * len(pops),
+    ]
+    for r in runs:
+        threads = r["threads"] if r["simulator"] == "nest" else "-"
+        cells = [r["simulator"], threads, f"{r['build_s']:.2f}", f"{r['first_simulate_s']:.2f}"]
+        cells += [f"{r['steady_simulate_s']:.2f}", f"{r['real_time_factor']:.2f}"]
+        cells += [f"{r['rates'][p]:.2f}" for p in pops]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    nest2 = next(r for r in runs if r["simulator"] == "nest" and r["threads"] == 2)
+    ours = next(r for r in runs if r["simulator"] == "jax")
+    ratios = {p: ours["rates"][p] / nest2["rates"][p] for p in pops}
+    worst = max(abs(x - 1.0) for x in ratios.values())
+    steady = ours["steady_simulate_s"]
+    lines += [
+        "",
+        "Rates pynest_jax / NEST: " + ", ".join(f"{p} {x:.3f}" for p, x in ratios.items()) + ".",
+        f"All within 10 %: {'yes' if worst <= 0.10 else 'NO'} (largest deviation {worst * 100:.1f} %).",
+        f"Steady simulate time pynest_jax / NEST: {steady / first['steady_simulate_s']:.2f} "
+        f"(1 thread), {steady / nest2['steady_simulate_s']:.2f} (2 threads).",
+    ]
+    return lines
 
 
 if __name__ == "__main__":
