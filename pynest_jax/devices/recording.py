@@ -267,20 +267,30 @@ class spike_recorder(RecordingDevice):
     receives_spikes = True
 
     @classmethod
-    def add_spikes(cls, group, i: int, stamps: np.ndarray, senders: np.ndarray, h: float) -> None:
+    def add_spikes(
+        cls,
+        group,
+        i: int,
+        stamps: np.ndarray,
+        senders: np.ndarray,
+        h: float,
+        offsets: np.ndarray | None = None,
+    ) -> None:
         """Store the spikes of one run of steps (one event per spike of a multiple spike),
-        in NEST's order: per min-delay slice, by sender, then by time."""
+        in NEST's order: per min-delay slice, by sender, then by time. ``offsets``: the
+        precise offsets (ms) of spikes from models that compute them in the simulation."""
         from ..kernel import KERNEL
 
         t_min, t_max = cls.window_steps(group.params, i, h)
         keep = (stamps > t_min) & (stamps <= t_max)
         stamps, senders = np.asarray(stamps)[keep], np.asarray(senders)[keep]
+        sent = np.zeros(len(stamps)) if offsets is None else np.asarray(offsets, dtype=np.float64)[keep]
         if not len(stamps):
             return
         slice_steps = getattr(KERNEL.engine, "D_nest", None) or 1
         order = np.lexsort((stamps, senders, (stamps - 1) // slice_steps))
         stamps, senders = stamps[order], senders[order]
-        offsets = _precise_offsets(stamps, senders, h)
+        offsets = _precise_offsets(stamps, senders, h) + sent[order]
         cls.store(group, i, {"senders": senders, "stamps": stamps, "offsets": offsets}, KERNEL)
 
 
