@@ -1,0 +1,1 @@
+"""Category B: multi-timescale adaptive threshold neurons (MAT), integrated exactly."""
