@@ -1,7 +1,9 @@
 """Run a model's standard scenarios in NEST 3.10 and in pynest_jax and measure the agreement.
 
 ``validate_model(name)`` picks the scenarios for the model (neuron scenarios
-for neurons, driving an ``iaf_psc_alpha`` for current generators, parrots for
+for neurons; for stochastic neurons those with the noise switched off and with a
+hard threshold, plus statistical tests with the noise on; driving an
+``iaf_psc_alpha`` for current generators, parrots for
 spike sources, statistical tests for random generators, event layout for
 recorders, a small network for synapses), runs each in both simulators after a
 ``ResetKernel`` and returns a ``ModelReport``. NEST is imported only here, when
@@ -180,6 +182,12 @@ def runs_for(name: str, scenario_set: str = "full") -> tuple[list[sc.Run], list[
         return sc.rate_runs(name, category, res), notes
     cls = MODELS.get(name)
     if kind == "neuron" and (cls is None or cls.kind == "neuron"):
+        spec = sc.STOCHASTIC_NEURONS.get(base_name(name)) if stochastic else None
+        if spec is not None:
+            notes.append(
+                "stochastic: noise off and hard threshold compared trace by trace, escape noise by statistics"
+            )
+            return sc.stochastic_neuron_runs(name, category, spec, res), notes
         if stochastic:
             notes.append("stochastic model compared sample by sample")
         return sc.neuron_runs(name, category, res), notes

@@ -25,6 +25,8 @@ TOLERANCES: dict[str, tuple[str, float]] = {
 }
 # Significance level of the statistical comparisons: a test passes with p > ALPHA.
 ALPHA = 0.01
+# Least power against a 5% difference that a statistical comparison must have to count.
+MIN_POWER = 0.9
 # Two spike times are the same spike when they differ by at most this (ms).
 SPIKE_TIME_TOL = 1e-9
 # Relative tolerance of values compared "exactly" (connection tables): one rounding.
@@ -342,6 +344,12 @@ def variance_test(ref: np.ndarray, ours: np.ndarray, quantity: str) -> StatTest:
     return StatTest(
         "F-test of equal variances", quantity, p, len(ref), len(ours), _normal_power(2 * np.log(1.05), se_log)
     )
+
+
+def require_power(result: ScenarioResult, test: StatTest) -> None:
+    """Fail the scenario if ``test`` could not detect a 5% difference (sample too small)."""
+    if test.power_5pct is None or not test.power_5pct >= MIN_POWER:
+        result.fail(f"{test.test} on {test.quantity}: power {test.power_5pct} < {MIN_POWER}")
 
 
 def _normal_power(effect: float, se: float) -> float:

@@ -194,6 +194,8 @@ class MultisynapseIAF(NodeModel):
     channels = ("current",)
     # Per-port state (vectors); the last one is the synaptic current I_syn_k.
     port_state: ClassVar[tuple[str, ...]] = ()
+    # The per-port parameter whose length is the number of ports.
+    port_param: ClassVar[str] = "tau_syn"
     ports_msg = "The neuron has connections, therefore the number of ports cannot be reduced."
 
     @classmethod
@@ -229,7 +231,7 @@ class MultisynapseIAF(NodeModel):
         """Spikes on ports 1..n of each target; currents and data requests on port 0."""
         if event != "spike":
             return unknown_receptor(receptor, receptor == 0, event)
-        n = np.array([len(p["tau_syn"][i]) for i in local])
+        n = np.array([len(p[cls.port_param][i]) for i in local])
         return incompatible_receptor(receptor, (receptor >= 1) & (receptor <= n), event)
 
     @classmethod
@@ -242,7 +244,7 @@ class MultisynapseIAF(NodeModel):
 
     @classmethod
     def n_channels(cls, p):
-        return 1 + n_ports(p)
+        return 1 + n_ports(p, cls.port_param)
 
     @classmethod
     def status_extra(cls, p, i):
@@ -261,7 +263,7 @@ class MultisynapseIAF(NodeModel):
     def device_state(cls, p, s):
         """Per-port state cut or zero-padded to each node's ports (NEST resizes it
         at the start of a simulation, keeping the first entries)."""
-        mask = port_mask(p)
+        mask = port_mask(p, cls.port_param)
         width = mask.shape[1]
         s = dict(s)
         for name in cls.port_state:
@@ -288,21 +290,22 @@ class MultisynapseIAF(NodeModel):
         return s[name]
 
 
-def n_ports(p: Params) -> int:
-    """The largest number of ports of any node."""
-    return max((len(t) for t in p["tau_syn"]), default=0)
+def n_ports(p: Params, key: str = "tau_syn") -> int:
+    """The largest number of ports of any node (the length of its per-port parameter ``key``)."""
+    return max((len(t) for t in p[key]), default=0)
 
 
-def port_mask(p: Params) -> np.ndarray:
+def port_mask(p: Params, key: str = "tau_syn") -> np.ndarray:
     """[n, ports] mask of each node's own ports."""
-    n = np.array([len(t) for t in p["tau_syn"]], dtype=np.int64)
-    return np.arange(n_ports(p))[None, :] < n[:, None]
+    n = np.array([len(t) for t in p[key]], dtype=np.int64)
+    return np.arange(n_ports(p, key))[None, :] < n[:, None]
 
 
-def padded_tau_syn(p: Params) -> tuple[np.ndarray, np.ndarray]:
-    """``tau_syn`` as an [n, ports] array (padding 1.0) and the mask of real ports."""
-    mask = port_mask(p)
-    tau = np.ones(mask.shape)
-    for i, t in enumerate(p["tau_syn"]):
+def padded_tau_syn(p: Params, key: str = "tau_syn", fill: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """The per-port parameter ``key`` as an [n, ports] array (padded with ``fill``) and
+    the mask of real ports."""
+    mask = port_mask(p, key)
+    tau = np.full(mask.shape, fill)
+    for i, t in enumerate(p[key]):
         tau[i, : len(t)] = t
     return tau, mask
