@@ -342,9 +342,7 @@ def Connect(
             f'Synapse parameter "{common_given[0]}" can only be set via SetDefaults() or CopyModel().'
         )
 
-    src, tgt, element = connect_pairs_indexed(
-        pre.ids, post.ids, conn_spec, KERNEL.rng, identity_as_none=True
-    )
+    src, tgt, element = connect_pairs_indexed(pre.ids, post.ids, conn_spec, KERNEL.rng, identity_as_none=True)
     if KERNEL.network_size < 2**31:  # halves the memory of large connection tables
         src, tgt = src.astype(np.int32), tgt.astype(np.int32)
     n = len(src)
