@@ -17,6 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from pynest_jax.models import gsl_rkf45
 from pynest_jax.models.gsl_rkf45 import StepControl, evolve
 
 nest = pytest.importorskip("nest")
@@ -103,24 +104,25 @@ def run_gsl(control: tuple[float, float, float, float]) -> tuple[np.ndarray, np.
     return np.array(ys).transpose(1, 2, 0), np.array(hs), sorted(spikes)
 
 
-def run_ours(control: StepControl) -> tuple[np.ndarray, np.ndarray, list]:
-    def rhs(y, aux):
-        dv, dw, dg = rates(y["v"], y["w"], y["g"], jnp.asarray(CURRENTS), jnp.exp)
+def run_ours(control: StepControl, currents: np.ndarray = CURRENTS) -> tuple[np.ndarray, np.ndarray, list]:
+    def rhs(y, aux, current):
+        dv, dw, dg = rates(y["v"], y["w"], y["g"], current, jnp.exp)
         return {"v": dv, "w": dw, "g": dg}
 
-    def on_step(y, aux, advanced):
+    def on_step(y, aux, advanced, current):
         fire = advanced & (y["v"] >= V_PEAK)
         y = {**y, "v": jnp.where(fire, V_RESET, y["v"]), "w": jnp.where(fire, y["w"] + JUMP, y["w"])}
         return y, aux + fire
 
+    n = len(currents)
+
     @jax.jit
     def step(carry, s):
         y, h = carry
-        y, spikes, h = evolve(rhs, control, y, jnp.zeros(len(CURRENTS), int), h, H, on_step)
+        y, spikes, h = evolve(rhs, control, y, jnp.zeros(n, int), h, H, on_step, jnp.asarray(currents))
         y = {**y, "g": jnp.where(s % 50 == 10, y["g"] + 3.0, y["g"])}
         return (y, h), (jnp.stack([y["v"], y["w"], y["g"]]), spikes)
 
-    n = len(CURRENTS)
     y0 = {"v": jnp.full(n, -70.0), "w": jnp.zeros(n), "g": jnp.zeros(n)}
     (_, h), (trace, spikes) = jax.lax.scan(step, (y0, jnp.full(n, min(0.01, H))), jnp.arange(STEPS))
     counts = np.asarray(spikes)
@@ -147,3 +149,17 @@ def test_evolve_matches_gsl(variant: str, tol: float) -> None:
     assert spikes == ref_spikes
     np.testing.assert_allclose(y, ref_y, rtol=1e-7, atol=1e-8)
     np.testing.assert_allclose(h, ref_h, rtol=1e-5)
+
+
+def test_stragglers_integrated_apart_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large group hands its last neurons to smaller sets (several levels here): the
+    result is bitwise the one of a single loop over the whole group."""
+    currents = np.linspace(0.0, 3000.0, 700)
+    control = StepControl.yp(1e-6, 1e-6)
+    apart = run_ours(control, currents)
+    monkeypatch.setattr(gsl_rkf45, "_MIN_SUBSET", 10**9)
+    together = run_ours(control, currents)
+    assert len(apart[2]) > 1000
+    assert apart[2] == together[2]
+    np.testing.assert_array_equal(apart[0], together[0])
+    np.testing.assert_array_equal(apart[1], together[1])

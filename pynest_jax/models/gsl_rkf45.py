@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import jax
@@ -40,8 +41,8 @@ import numpy as np
 
 Array = Any
 State = Any  # pytree of arrays, neurons on the last axis
-RightHandSide = Callable[[State, Any], State]
-EventHandler = Callable[[State, Any, Array], tuple[State, Any]]
+RightHandSide = Callable[[State, Any, Any], State]
+EventHandler = Callable[[State, Any, Array, Any], tuple[State, Any]]
 
 # Fehlberg's tableau as GSL writes it (zero entries left out).
 _A = (1.0 / 4.0, 3.0 / 8.0, 12.0 / 13.0, 1.0, 1.0 / 2.0)
@@ -58,6 +59,7 @@ _SAFETY = 0.9
 _DBL_MIN = float(np.finfo(np.float64).tiny)
 
 
+@partial(jax.tree_util.register_dataclass, data_fields=["eps_abs", "eps_rel"], meta_fields=["a_y", "a_dydt"])
 @dataclass(frozen=True)
 class StepControl:
     """GSL's standard step-size control: the allowed error of component i is
@@ -91,7 +93,9 @@ def _axpy(y: State, h: Array, coeffs: tuple[float, ...], ks: tuple[State, ...]) 
     return jax.tree.map(one, y, *ks)
 
 
-def rkf45_step(f: RightHandSide, y: State, aux: Any, h: Array, k1: State) -> tuple[State, State, State]:
+def rkf45_step(
+    f: Callable[[State, Any], State], y: State, aux: Any, h: Array, k1: State
+) -> tuple[State, State, State]:
     """One RKF45 step of size ``h`` from ``y`` with ``k1 = f(y)``: the new state,
     the error estimate and the derivative at the new state."""
     k2 = f(jax.tree.map(lambda yi, a: yi + _A[0] * h * a, y, k1), aux)
@@ -139,40 +143,93 @@ def evolve(
     aux: Any,
     h_int: Array,
     t_end: float,
-    on_step: EventHandler,
+    on_step: EventHandler | None = None,
+    params: Any = None,
 ) -> tuple[State, Any, Array]:
     """Integrate every neuron over (0, t_end] as NEST's loop of ``evolve_apply`` calls.
 
-    ``f(y, aux)`` is the right-hand side; ``aux`` holds what it reads besides the
-    state (refractoriness, the step current) and what events change.
-    ``on_step(y, aux, advanced)`` runs after every attempt and must change only the
-    neurons marked ``advanced`` (those whose step was accepted): it applies
-    thresholds, resets and jumps. Returns the state, ``aux`` and the integration
-    step each neuron carries into the next simulation step.
+    ``f(y, aux, params)`` is the right-hand side; ``aux`` holds what it reads
+    besides the state and the parameters (refractoriness, the step current) and
+    what events change. ``on_step(y, aux, advanced, params)`` runs after every
+    attempt and must change only the neurons marked ``advanced`` (those whose step
+    was accepted): it applies thresholds, resets and jumps (none without it). Every array in ``y``
+    and ``aux`` has the neurons on its last axis (or is a scalar); arrays in
+    ``params`` and ``control`` have them on the last axis or, failing that, the
+    first (an [n, ports] table), or are shared by all. Returns the state, ``aux``
+    and the integration step each neuron carries into the next simulation step.
+
+    Neurons need different numbers of attempts (many near a spike). Once few are
+    left, they are gathered into a smaller set that loops on alone, so that the
+    cost follows the attempts made rather than the slowest neuron times the group.
     """
     n = h_int.shape[-1]
-    t0 = jnp.zeros(n, dtype=h_int.dtype)
+    carry = (jnp.zeros(n, dtype=h_int.dtype), h_int, y, aux)
+    _, h_int, y, aux = _integrate(f, on_step, t_end, carry, control, params, n)
+    return y, aux, h_int
 
-    def running(carry):
-        return jnp.any(carry[0] < t_end)
 
+# The stragglers of a set are handed to a set this many times smaller (no smaller
+# than _MIN_SUBSET), so a set loops on alone only while few neurons are left in it.
+_SHRINK = 8
+_MIN_SUBSET = 64
+
+
+def _take(values: Any, idx: Array) -> Any:
+    return jax.tree.map(lambda a: a if jnp.ndim(a) == 0 else jnp.take(a, idx, axis=-1, mode="clip"), values)
+
+
+def _take_params(values: Any, idx: Array, n: int) -> Any:
+    """Parameters of the neurons ``idx``: an array is per neuron along its last axis if
+    that has the group's size, else along its first (e.g. [n, ports] tables); other
+    arrays and scalars are shared."""
+
+    def take(a):
+        shape = jnp.shape(a)
+        if shape and shape[-1] == n:
+            return jnp.take(a, idx, axis=-1, mode="clip")
+        if shape and shape[0] == n:
+            return jnp.take(a, idx, axis=0, mode="clip")
+        return a
+
+    return jax.tree.map(take, values)
+
+
+def _put(full: Any, part: Any, idx: Array) -> Any:
+    return jax.tree.map(
+        lambda a, b: a if jnp.ndim(a) == 0 else a.at[..., idx].set(b, mode="drop"), full, part
+    )
+
+
+def _integrate(f, on_step, t_end, carry, control, params, n):
     def attempt(carry):
         t, h, y, aux = carry
         active = t < t_end
         left = t_end - t
         final = h > left
         h0 = jnp.where(final, left, h)
-        y_try, y_err, dydt = rkf45_step(f, y, aux, h0, f(y, aux))
+        y_try, y_err, dydt = rkf45_step(lambda y_, a_: f(y_, a_, params), y, aux, h0, f(y, aux, params))
         t_try = jnp.where(final, t_end, t + h0)
         h_adj, decrease = adjust_step(control, y_try, y_err, dydt, h0)
         retry = decrease & (jnp.abs(h_adj) < jnp.abs(h0)) & (t_try + h_adj != t_try)
         advanced = active & ~retry
         h_next = jnp.where(decrease & ~retry, h0, h_adj)
         y = jax.tree.map(lambda new, old: jnp.where(advanced, new, old), y_try, y)
-        y, aux = on_step(y, aux, advanced)
+        if on_step is not None:
+            y, aux = on_step(y, aux, advanced, params)
         t = jnp.where(advanced, t_try, t)
         h = jnp.where(active, h_next, h)
         return t, h, y, aux
 
-    _, h_int, y, aux = jax.lax.while_loop(running, attempt, (t0, h_int, y, aux))
-    return y, aux, h_int
+    subset = max(_MIN_SUBSET, -(-n // _SHRINK))
+    if subset >= n:
+        return jax.lax.while_loop(lambda c: jnp.any(c[0] < t_end), attempt, carry)
+    carry = jax.lax.while_loop(lambda c: jnp.sum(c[0] < t_end) > subset, attempt, carry)
+
+    def stragglers(carry):
+        idx = jnp.nonzero(carry[0] < t_end, size=subset, fill_value=n)[0]
+        t, h, y, aux = _take(carry, idx)
+        t = jnp.where(idx < n, t, t_end)  # padding entries are done
+        part = _integrate(f, on_step, t_end, (t, h, y, aux), *_take_params((control, params), idx, n), subset)
+        return _put(carry, part, idx)
+
+    return jax.lax.cond(jnp.any(carry[0] < t_end), stragglers, lambda c: c, carry)

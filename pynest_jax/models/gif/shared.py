@@ -296,7 +296,5 @@ def integrate(
     control = StepControl.y(p["gsl_error_tol"], 0.0)
     h_int = jnp.where(s["h_int"] > 0.0, s["h_int"], ctx.h)
     aux = {"refr": s["refr"], "I_stim": s["I_stim"], "stc": stc}
-    y, _, h_int = evolve(
-        lambda y, aux: derivatives(p, y, aux), control, y, aux, h_int, ctx.h, lambda y, aux, _: (y, aux)
-    )
+    y, _, h_int = evolve(lambda y, aux, p: derivatives(p, y, aux), control, y, aux, h_int, ctx.h, params=p)
     return y, h_int

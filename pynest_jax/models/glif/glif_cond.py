@@ -20,7 +20,6 @@ accepts them in SetStatus, pynest_jax does not).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
@@ -154,12 +153,9 @@ class glif_cond(GlifNeuron):
         aux = {"I": s["I"], "asc_sum": s["ASCurrents_sum"], "refractory": refractory}
         h_int = jnp.where(s["h_int"] > 0.0, s["h_int"], ctx.h)
 
-        def no_events(y: Any, aux: Any, advanced: Any) -> tuple[Any, Any]:
-            return y, aux
-
         control = StepControl.y(1e-3, 0.0)
-        rhs = lambda y, aux: cls.derivatives(p, y, aux)  # noqa: E731
-        y, _, h_int = evolve(rhs, control, y, aux, h_int, ctx.h, no_events)
+        rhs = lambda y, aux, p: cls.derivatives(p, y, aux)  # noqa: E731
+        y, _, h_int = evolve(rhs, control, y, aux, h_int, ctx.h, params=p)
 
         free = ~refractory
         ts, asc_sum, asc = cls.adapt(p, s, free)

@@ -130,10 +130,6 @@ def membrane_rate(p: dict, v: Any, i_stim: Any, currents: Sequence[Any], stim_fi
     return acc / p["C_m"]
 
 
-def _no_events(y: dict, aux: Any, advanced: Any) -> tuple[dict, Any]:
-    return y, aux
-
-
 class CondIAF(NodeModel):
     """Base of the family: state ``y`` (the integrated variables) plus hidden ``refr``
     (refractory steps left), ``I_stim`` and ``h_int`` (the carried integration step).
@@ -201,10 +197,10 @@ class CondIAF(NodeModel):
         refractory = s["refr"] > 0 if "refr" in s else jnp.zeros(s["I_stim"].shape, bool)
         aux = {"refractory": refractory, "I_stim": s["I_stim"]}
 
-        def rhs(y, aux):
+        def rhs(y, aux, p):
             return cls.derivatives(p, y, aux["refractory"], aux["I_stim"])
 
-        y, _, h_int = evolve(rhs, CONTROL, y, aux, h_int, ctx.h, _no_events)
+        y, _, h_int = evolve(rhs, CONTROL, y, aux, h_int, ctx.h, params=p)
         y, spikes, hidden = cls.fire(p, s, y)
         y = cls.receive(p, y, x)
         new = {**s, **y, **hidden, "I_stim": x[cls.channels.index("current")], "h_int": h_int}
