@@ -3,6 +3,7 @@
     python benchmarks/bench.py brunel --simulator jax --order 2500 --simtime 1000
     python benchmarks/bench.py brunel --simulator nest --threads 2 --order 2500
     python benchmarks/bench.py microcircuit --simulator jax --scale 0.1
+    python benchmarks/bench.py aeif_network --simulator jax --n 10000 --simtime 300
     python benchmarks/bench.py one_neuron --simulator jax
 
 ``run_all.py`` calls this in fresh processes (so that peak memory and
@@ -104,6 +105,36 @@ def microcircuit(args: argparse.Namespace) -> dict:
     }
 
 
+def aeif_network(args: argparse.Namespace) -> dict:
+    """A random network of aeif_cond_alpha neurons (examples/aeif_network.py): every
+    neuron integrated by the adaptive RKF45; Simulate twice for compile and steady time."""
+    from aeif_network import build_network
+
+    nest = load(args.simulator, args.threads)
+    t0 = time.time()
+    net = build_network(nest, n=args.n)
+    nest.Prepare()
+    nest.Cleanup()
+    t_build = time.time() - t0
+    t0 = time.time()
+    nest.Simulate(args.simtime)
+    t_first = time.time() - t0
+    before = net["recorder"].n_events
+    t0 = time.time()
+    nest.Simulate(args.simtime)
+    t_steady = time.time() - t0
+    return {
+        "build_s": t_build,
+        "first_simulate_s": t_first,
+        "steady_simulate_s": t_steady,
+        "real_time_factor": t_steady / (args.simtime / 1000.0),
+        "rate": (net["recorder"].n_events - before) / (args.simtime / 1000.0) / net["n"],
+        "neurons": net["n"],
+        "synapses": nest.num_connections,
+        "simtime_ms": args.simtime,
+    }
+
+
 def one_neuron(args: argparse.Namespace) -> dict:
     """NEST's one_neuron.py without the plot; the whole-process time is measured by run_all."""
     nest = load(args.simulator, args.threads)
@@ -117,15 +148,22 @@ def one_neuron(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("case", choices=["brunel", "microcircuit", "one_neuron"])
+    parser.add_argument("case", choices=["brunel", "microcircuit", "aeif_network", "one_neuron"])
     parser.add_argument("--simulator", choices=["nest", "jax"], required=True)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--order", type=int, default=2500)
     parser.add_argument("--indegree", type=int, default=None, help="fixed E indegree (default 10%% of NE)")
     parser.add_argument("--simtime", type=float, default=1000.0)
     parser.add_argument("--scale", type=float, default=0.1, help="microcircuit scale")
+    parser.add_argument("--n", type=int, default=10_000, help="aeif_network size")
     args = parser.parse_args()
-    result = {"brunel": brunel, "microcircuit": microcircuit, "one_neuron": one_neuron}[args.case](args)
+    cases = {
+        "brunel": brunel,
+        "microcircuit": microcircuit,
+        "aeif_network": aeif_network,
+        "one_neuron": one_neuron,
+    }
+    result = cases[args.case](args)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     result.update({"case": args.case, "simulator": args.simulator, "threads": args.threads})
     print("RESULT " + json.dumps(result))

@@ -59,7 +59,13 @@ def main() -> None:
     parser.add_argument("--largest", action="store_true")
     opts = parser.parse_args()
     order, simtime = (250, 200.0) if opts.quick else (2500, 1000.0)
-    results: dict[str, list[dict]] = {"brunel": [], "scaling": [], "microcircuit": [], "one_neuron": []}
+    results: dict[str, list[dict]] = {
+        "brunel": [],
+        "scaling": [],
+        "microcircuit": [],
+        "aeif_network": [],
+        "one_neuron": [],
+    }
 
     base = ["brunel", "--order", str(order), "--simtime", str(simtime)]
     results["brunel"].append(run([*base, "--simulator", "nest", "--threads", "1"]))
@@ -77,6 +83,18 @@ def main() -> None:
     results["microcircuit"].append(run([*micro, "--simulator", "nest", "--threads", "1"]))
     results["microcircuit"].append(run([*micro, "--simulator", "nest", "--threads", "2"]))
     results["microcircuit"].append(run([*micro, "--simulator", "jax"]))
+
+    # NEST's RKF45 neurons are slow: a shorter run (twice, for compile and steady time).
+    aeif = [
+        "aeif_network",
+        "--n",
+        "1000" if opts.quick else "10000",
+        "--simtime",
+        "50" if opts.quick else "300",
+    ]
+    results["aeif_network"].append(run([*aeif, "--simulator", "nest", "--threads", "1"]))
+    results["aeif_network"].append(run([*aeif, "--simulator", "nest", "--threads", "2"]))
+    results["aeif_network"].append(run([*aeif, "--simulator", "jax"]))
 
     with tempfile.TemporaryDirectory() as cache:
         env = {"PYNEST_JAX_COMPILATION_CACHE": cache}
@@ -146,6 +164,7 @@ def write_table(results: dict) -> None:
         cells += [f"{events:.3g}", f"{per_event:.1f}"]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     lines += microcircuit_table(results["microcircuit"])
+    lines += aeif_table(results.get("aeif_network", []))
     lines += [
         "",
         "## One neuron (NEST's one_neuron.py without the plot), whole process",
@@ -177,6 +196,37 @@ def write_table(results: dict) -> None:
         lines.append(f"Synapse count identical and rates within 5 %: {'yes' if ex['ok'] else 'NO'}.")
     lines.append("")
     (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
+
+
+def aeif_table(runs: list[dict]) -> list[str]:
+    """Times and rates of the aeif_cond_alpha network runs, with pynest_jax / NEST ratios."""
+    if not runs:
+        return []
+    first = runs[0]
+    lines = [
+        "",
+        f"## aeif_cond_alpha network (examples/aeif_network.py), {first['simtime_ms']:.0f} ms",
+        "",
+        f"{first['neurons']} neurons integrated by the adaptive RKF45, {first['synapses']} synapses.",
+        "",
+        "| simulator | threads | build s | first simulate s | steady simulate s | real-time factor | "
+        "rate (spikes/s) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in runs:
+        threads = r["threads"] if r["simulator"] == "nest" else "-"
+        cells = [r["simulator"], threads, f"{r['build_s']:.2f}", f"{r['first_simulate_s']:.2f}"]
+        cells += [f"{r['steady_simulate_s']:.2f}", f"{r['real_time_factor']:.2f}", f"{r['rate']:.2f}"]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    nest2 = next(r for r in runs if r["simulator"] == "nest" and r["threads"] == 2)
+    ours = next(r for r in runs if r["simulator"] == "jax")
+    lines += [
+        "",
+        f"pynest_jax / NEST: steady simulate {ours['steady_simulate_s'] / first['steady_simulate_s']:.2f} "
+        f"(1 thread), {ours['steady_simulate_s'] / nest2['steady_simulate_s']:.2f} (2 threads); "
+        f"rate {ours['rate'] / nest2['rate']:.3f}.",
+    ]
+    return lines
 
 
 def microcircuit_table(runs: list[dict]) -> list[str]:
