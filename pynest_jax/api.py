@@ -14,7 +14,7 @@ from .delivery import is_uniform
 from .engine import Engine
 from .errors import NESTErrors
 from .kernel import KERNEL, ConnBlock
-from .models.base import ModelEntry
+from .models.base import NEURON_STATUS, ModelEntry
 from .nodecollection import NodeCollection, SynapseCollection
 from .parameters import Parameter
 from .synapses.base import SynapseEntry
@@ -207,6 +207,19 @@ def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
                 "model_id": list(KERNEL.node_models).index(model),
             }
         )
+        if cls.kind == "neuron":  # what every NEST neuron (an archiving node) shows
+            d = {**NEURON_STATUS, "t_spike": -1.0, **d}
+        # NEST's per-thread memory bookkeeping (one thread); our element size is the
+        # bytes of one node's parameters and state in the group arrays.
+        count = sum(g.model_names.count(model) for g in KERNEL.groups)
+        d.update(
+            {
+                "available": np.array([0]),
+                "capacity": np.array([count]),
+                "instantiations": np.array([count]),
+                "elementsize": _node_bytes(cls),
+            }
+        )
         if cls.recordables:
             arrs = {k: np.asarray([v], dtype=object) for k, v in p.items()}
             d["recordables"] = list(cls.recordables_of(arrs, 0))
@@ -232,6 +245,12 @@ def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
             }
         )
     return _select(d, keys)
+
+
+def _node_bytes(cls: Any) -> int:
+    """Bytes one node of this model takes in the group arrays (8 per value; vectors
+    and strings count as one reference)."""
+    return 8 * len(cls.params) + 8 * len(cls.state)
 
 
 def _select(d: dict[str, Any], keys: Any) -> Any:
