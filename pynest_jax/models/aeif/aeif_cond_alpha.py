@@ -37,6 +37,7 @@ class aeif_cond_alpha(AdExNeuron):
     recordables = ("V_m", "g_ex", "g_in", "w")
     channels = ("ex", "in", "current")
     time_constants = ("tau_syn_ex", "tau_syn_in", "tau_w")
+    nonnegative_state = ("g_ex", "g_in")
     spike_channel = staticmethod(sign_channel)
 
     @classmethod
@@ -52,7 +53,7 @@ class aeif_cond_alpha(AdExNeuron):
         i_ex = y["g_ex"] * (v - p["E_ex"])
         i_in = y["g_in"] * (v - p["E_in"])
         return {
-            "V_m": voltage_rate(p, v, refractory, spike_current(p, v) - i_ex - i_in - y["w"], i_stim),
+            "V_m": voltage_rate(p, v, refractory, (spike_current(p, v), -i_ex, -i_in, -y["w"]), i_stim),
             "dg_ex": -y["dg_ex"] / p["tau_syn_ex"],
             "g_ex": y["dg_ex"] - y["g_ex"] / p["tau_syn_ex"],
             "dg_in": -y["dg_in"] / p["tau_syn_in"],
@@ -62,4 +63,5 @@ class aeif_cond_alpha(AdExNeuron):
 
     @classmethod
     def receive(cls, p, y, x):
+        # The inhibitory channel sums the (negative) weights; NEST adds their magnitudes.
         return {**y, "dg_ex": y["dg_ex"] + x[0] * p["g0_ex"], "dg_in": y["dg_in"] - x[1] * p["g0_in"]}
