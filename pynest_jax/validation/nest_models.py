@@ -106,7 +106,7 @@ NODE_MODELS: tuple[NestModel, ...] = (
     _n("iaf_psc_exp_multisynapse", "B"),
     _n("iaf_psc_exp_ps", "B", remark="precise spike times"),
     _n("iaf_psc_exp_ps_lossless", "B", remark="precise spike times"),
-    _n("iaf_tum_2000", "B"),
+    _n("iaf_tum_2000", "B", remark="iaf_tum_2000 to iaf_tum_2000 on receptor 1 not supported yet"),
     _n("ignore_and_fire", "B", remark="fires at a fixed rate, no dynamics"),
     _d("inhomogeneous_poisson_generator", True),
     _n("izhikevich", "B", remark="fixed-step map"),
