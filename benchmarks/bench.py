@@ -22,6 +22,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
 
 
+def current_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return float(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def load(simulator: str, threads: int):
     if simulator == "nest":
         import nest
@@ -41,6 +52,7 @@ def brunel(args: argparse.Namespace) -> dict:
     from brunel_alpha import build_network
 
     nest = load(args.simulator, args.threads)
+    rss_before = current_rss_mb()
     t0 = time.time()
     net = build_network(nest, order=args.order, indegree=args.indegree)
     # Build ends when the simulator is ready to run: pynest_jax builds its device
@@ -69,6 +81,9 @@ def brunel(args: argparse.Namespace) -> dict:
         "rate_in": rate_in,
         "neurons": neurons,
         "synapses": n_syn,
+        # Peak memory growth over the process after import, per synapse (an upper bound:
+        # it includes neurons, buffers and, for pynest_jax, compilation).
+        "bytes_per_synapse": (peak_rss_mb() - rss_before) * 2**20 / max(1, n_syn),
         # Each neuron's spikes reach all its targets: events = spikes * mean out-degree.
         "events_per_s_simulated": (rate_ex * net["n_ex"] + rate_in * net["n_in"]) * n_syn / max(1, neurons),
     }
@@ -164,7 +179,7 @@ def main() -> None:
         "one_neuron": one_neuron,
     }
     result = cases[args.case](args)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    result["peak_rss_mb"] = peak_rss_mb()
     result.update({"case": args.case, "simulator": args.simulator, "threads": args.threads})
     print("RESULT " + json.dumps(result))
 
