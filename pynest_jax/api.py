@@ -230,7 +230,7 @@ def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
             d["n_events"] = 0
     else:
         cls = entry.cls
-        d = {k: entry.default(k) for k in {**cls.params, **cls.common}}
+        d = {k: entry.default(k) for k, prop in {**cls.params, **cls.common}.items() if not prop.hidden}
         d.update(
             {
                 "element_type": "synapse",
@@ -349,7 +349,7 @@ def Connect(
     model = syn_spec.get("synapse_model", "static_synapse")
     entry = KERNEL.synapse_model(model)
     cls = entry.cls
-    allowed = set(_SYN_SPEC_BASE) | set(cls.params)
+    allowed = set(_SYN_SPEC_BASE) | {k for k, prop in cls.params.items() if not prop.hidden}
     unknown = [k for k in syn_spec if k not in allowed and k not in cls.common]
     if unknown:
         raise NESTErrors.UnaccessedDictionaryEntry(
@@ -380,6 +380,9 @@ def Connect(
     for k in cls.params:
         if k not in ("weight", "delay") and k not in extra:
             extra[k] = np.full(n, float(entry.default(k)))
+    bad = cls.check({"weight": weight, **extra}) if n else None
+    if bad is not None:
+        raise NESTErrors.BadProperty(bad)
     _check_endpoints(src, tgt, receptor, pre.ids, post.ids)
     block = ConnBlock(
         syn_model=model,

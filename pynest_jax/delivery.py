@@ -226,3 +226,100 @@ def deliver(
 
     n_blocks = (total_rows + rows - 1) // rows
     return jax.lax.fori_loop(0, n_blocks, block, ring)
+
+
+# ------------------------------------------------------------------ plastic synapses
+@dataclass(frozen=True)
+class PlasticLayout:
+    """Static shape of a projection of plastic synapses, part of the jit key."""
+
+    target_group: int
+    max_degree: int
+    synapse: Any  # the synapse model class (its ``transmit`` runs at every spike)
+
+
+@dataclass
+class PlasticPart:
+    """Plastic synapses of one Connect call into one target group: the connection
+    part, every per-synapse value of the model (``weight`` and the model's own), and
+    where each synapse lives in the kernel's connection table (block, index)."""
+
+    part: Part
+    values: dict[str, np.ndarray]
+    block: np.ndarray
+    index: np.ndarray
+
+
+def build_plastic_projection(
+    parts: list[PlasticPart], n_sources: int, target_group: int, synapse: Any
+) -> tuple[PlasticLayout, dict[str, Any], dict[str, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """CSR arrays of plastic synapses sorted by source: the fixed ones, the values the
+    synapses change (``synapse.dynamic``) and each sorted synapse's (block, index)."""
+    src = np.concatenate([p.part.src for p in parts])
+    order, row_ptr = source_order(src, n_sources)
+    counts = np.diff(row_ptr)
+    fixed: dict[str, Any] = {
+        "row_ptr": row_ptr,
+        "tgt": _sorted_padded(np.concatenate([p.part.tgt for p in parts]), order, 1, np.int32),
+        "delay": _sorted_padded(np.concatenate([p.part.delay for p in parts]), order, 1, np.int64),
+    }
+    dynamic = {}
+    for name in parts[0].values:
+        column = _sorted_padded(np.concatenate([p.values[name] for p in parts]), order, 1, np.float64)
+        (dynamic if name in synapse.dynamic else fixed)[name] = column
+    home = (np.concatenate([p.block for p in parts])[order], np.concatenate([p.index for p in parts])[order])
+    layout = PlasticLayout(target_group, max(1, int(counts.max(initial=1))), synapse)
+    return layout, fixed, dynamic, home
+
+
+def deliver_plastic(
+    ring: jax.Array,
+    layout: PlasticLayout,
+    fixed: dict[str, Any],
+    dynamic: dict[str, jax.Array],
+    t0: jax.Array,
+    ring_len: int,
+    width: int,
+    h: float,
+    spike_step: jax.Array,
+    spike_src: jax.Array,
+    spike_count: jax.Array,
+    n_spikes: jax.Array,
+) -> tuple[jax.Array, dict[str, jax.Array]]:
+    """Pass the interval's spikes, one after the other in time order, through their
+    plastic synapses: each synapse updates its values and sends its weight, which is
+    added into the ring buffer like a static synapse's. Returns the ring and the values.
+
+    Spikes are taken one at a time so that a source spiking twice in an interval
+    updates its synapses twice, in order. The padding entry (the last) absorbs lanes
+    beyond a source's synapses.
+    """
+    from .timeconv import tics_per_step
+
+    lane = jnp.arange(layout.max_degree)
+    rp = fixed["row_ptr"]
+    pad = fixed["tgt"].shape[0] - 1
+    trash = ring_len * width
+    tics = tics_per_step(h)
+
+    def one(i, carry):
+        ring, dynamic = carry
+        src = spike_src[i]
+        start = rp[src]
+        ok = lane < rp[src + 1] - start
+        idx = jnp.where(ok, start + lane, pad)
+        step = t0 + spike_step[i]
+        t_spike = ((step + 1) * tics).astype(jnp.float64) * 0.001  # NEST's stamp in ms
+        values = {name: v[idx] for name, v in {**fixed, **dynamic}.items() if name not in ("row_ptr", "tgt")}
+        new, sent = layout.synapse.transmit(values, t_spike)
+        dynamic = {
+            name: v.at[idx].set(jnp.where(ok, new[name], v[idx]) if name in new else v[idx])
+            for name, v in dynamic.items()
+        }
+        slot = ((step + fixed["delay"][idx]) % ring_len) * width + fixed["tgt"][idx]
+        weight = sent * spike_count[i].astype(jnp.float64)
+        ring = ring.at[jnp.where(ok, slot, trash)].add(jnp.where(ok, weight, 0.0))
+        return ring, dynamic
+
+    n = jnp.minimum(n_spikes, spike_src.shape[0])
+    return jax.lax.fori_loop(0, n, one, (ring, dynamic))

@@ -25,7 +25,18 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .delivery import Layout, Part, build_projection, compact, deliver, is_uniform
+from .delivery import (
+    Layout,
+    Part,
+    PlasticLayout,
+    PlasticPart,
+    build_plastic_projection,
+    build_projection,
+    compact,
+    deliver,
+    deliver_plastic,
+    is_uniform,
+)
 from .errors import NESTErrors
 from .kernel import LAST_SPIKE
 from .models.base import StepContext
@@ -52,6 +63,7 @@ class Plan:
     D: int
     L: int
     projections: tuple[Layout, ...]
+    plastic: tuple[PlasticLayout, ...]  # projections of synapses that change with spikes
     stim_sets: tuple[tuple[int, int], ...]  # (stimulator group, target group)
     # Per stimulator set: the first ring index of its targets when they are one ascending
     # run and the delay is uniform (written as a window, without a scatter), else -1.
@@ -113,11 +125,13 @@ class Engine:
         # targets lie in one group (usually the whole call), so that one value for all
         # (weight, delay) stays one value and only spike connections are sorted.
         spike_parts: dict[int, list[Part]] = {}
+        plastic_parts: dict[tuple[int, str], list[PlasticPart]] = {}
         others = []
         min_delays, max_delays = [], []
-        for blk in k.connections:
+        for b, blk in enumerate(k.connections):
             if not len(blk.source):
                 continue
+            syn_cls = k.synapse_models[blk.syn_model].cls
             steps = _steps_of(blk.delay, h)
             for si, gi, sel in _pieces(
                 _node_groups(k.node_group, blk.source), _node_groups(k.node_group, blk.target), len(groups)
@@ -131,14 +145,20 @@ class Engine:
                     chan = _uniform_apply(lambda r, w, g=g: g.cls.spike_channel(r, w), r_p, w_p)
                     # int32 ring offsets: a group's ring row is far below 2**31 entries.
                     local = _local_index(g.gids, tgt_p, k.node_local)
-                    spike_parts.setdefault(gi, []).append(
-                        Part(
-                            src=_local_index(groups[si].gids, src_p, k.node_local) + self.sidx_offset[si],
-                            tgt=chan.astype(np.int32) * np.int32(g.n) + local,
-                            weight=w_p if g.cls.spike_weighted else np.broadcast_to(1.0, w_p.shape),
-                            delay=d_p,
-                        )
+                    part = Part(
+                        src=_local_index(groups[si].gids, src_p, k.node_local) + self.sidx_offset[si],
+                        tgt=chan.astype(np.int32) * np.int32(g.n) + local,
+                        weight=w_p if g.cls.spike_weighted else np.broadcast_to(1.0, w_p.shape),
+                        delay=d_p,
                     )
+                    if syn_cls.plastic():
+                        values = {"weight": w_p, **{name: v[sel] for name, v in blk.extra.items()}}
+                        index = np.arange(len(blk.source))[sel]
+                        plastic_parts.setdefault((gi, blk.syn_model), []).append(
+                            PlasticPart(part, values, np.full(len(index), b), index)
+                        )
+                    else:
+                        spike_parts.setdefault(gi, []).append(part)
                     max_delays.append(d_p.max())
                 else:
                     others.append((src_p, tgt_p, np.asarray(w_p, float), np.asarray(d_p), np.asarray(r_p)))
@@ -158,6 +178,7 @@ class Engine:
         sample_conn = is_recorder[sg] & is_sampled[tg]
 
         spike_delays = [int(p.delay.min()) for parts in spike_parts.values() for p in parts]
+        spike_delays += [int(p.part.delay.min()) for parts in plastic_parts.values() for p in parts]
         self.D = min(spike_delays) if spike_delays else max(1, int(ms_to_steps(1.0, h)))
         # NEST's min_delay counts every connection; it sets when multimeters get their data.
         self.D_nest = int(min(min_delays)) if min_delays else 1
@@ -172,6 +193,18 @@ class Engine:
             layout, data = build_projection(parts, self.n_spiking, gi, self.D * h)
             self.proj_data.append(data)
             proj_static.append(layout)
+
+        # Plastic projections: one per (target group, synapse model), with the values
+        # the synapses change carried from interval to interval.
+        self.plastic_data, self.plastic_dynamic, self.plastic_home = [], [], []
+        plastic_static = []
+        for (gi, syn_model), parts in sorted(plastic_parts.items()):
+            syn_cls = k.synapse_models[syn_model].cls
+            layout, data, dynamic, home = build_plastic_projection(parts, self.n_spiking, gi, syn_cls)
+            plastic_static.append(layout)
+            self.plastic_data.append(data)
+            self.plastic_dynamic.append(dynamic)
+            self.plastic_home.append(home)
 
         # Stimulator connections, one set per (stimulator group, target group).
         self.stim_data = []
@@ -280,6 +313,7 @@ class Engine:
             D=self.D,
             L=self.L,
             projections=tuple(proj_static),
+            plastic=tuple(plastic_static),
             stim_sets=tuple(stim_static),
             stim_windows=tuple(stim_windows),
             spike_capacity=_capacity(self.n_spiking, self.D, h),
@@ -291,6 +325,9 @@ class Engine:
             max_intervals=_MAX_INTERVALS_PER_CALL,
         )
         self.proj_dev = [jax.tree.map(jnp.asarray, p) for p in self.proj_data]
+        self.plastic_dev = [jax.tree.map(jnp.asarray, p) for p in self.plastic_data]
+        self.syn_dyn = [jax.tree.map(jnp.asarray, d) for d in self.plastic_dynamic]
+        self.pending = self._initial_pending()
         self.stim_dev = [jax.tree.map(jnp.asarray, s) for s in self.stim_data]
         # Spike indices searched for recorded spikes: real sources first, then virtual ones.
         rec_idx = np.concatenate([np.nonzero(self.rec_mask)[0], self.n_spiking + np.arange(n_virtual)])
@@ -352,8 +389,43 @@ class Engine:
         g.pending_input = None
         return jnp.asarray(ring)
 
+    def _initial_pending(self) -> dict[str, jax.Array]:
+        """Spikes whose plastic synapses have not yet seen them (NEST passes a slice's
+        spikes through the synapses at the start of the next slice), restored from
+        the previous engine."""
+        K = self.plan.spike_capacity
+        out = {
+            "t0": np.int64(-1),
+            "step": np.zeros(K, np.int32),
+            "src": np.zeros(K, np.int32),
+            "cnt": np.zeros(K, np.int32),
+            "n": np.int64(0),
+        }
+        saved = self.k.pending_spikes
+        if saved is not None and self.plan.plastic:
+            t0, steps, gids, counts = saved
+            keep = self.gid_sidx[gids] >= 0
+            n = min(int(keep.sum()), K)
+            out["t0"] = np.int64(t0)
+            out["step"][:n] = steps[keep][:n]
+            out["src"][:n] = self.gid_sidx[gids[keep]][:n]
+            out["cnt"][:n] = counts[keep][:n]
+            out["n"] = np.int64(n)
+        self.k.pending_spikes = None
+        return {k: jnp.asarray(v) for k, v in out.items()}
+
     def save_pending_input(self) -> None:
-        """Keep the ring buffers' contents, relative to the current step, in the groups."""
+        """Keep the ring buffers' contents, relative to the current step, in the groups,
+        and the spikes plastic synapses have not seen yet in the kernel."""
+        n = int(self.pending["n"])
+        if n:
+            sidx = np.asarray(self.pending["src"])[:n]
+            self.k.pending_spikes = (
+                int(self.pending["t0"]),
+                np.asarray(self.pending["step"])[:n],
+                self.sidx_gid[sidx],
+                np.asarray(self.pending["cnt"])[:n],
+            )
         now = self.k.time_steps
         for g, c, ring in zip(self.k.groups, self.channels, self.ring, strict=True):
             if not c:
@@ -368,6 +440,14 @@ class Engine:
         for g, st in zip(self.k.groups, self.dev_state, strict=True):
             for name, v in st.items():
                 g.state[name] = _per_node(np.array(v)) if _is_vector(g.cls, name) else np.array(v)
+        for dyn, (blocks, index) in zip(self.syn_dyn, self.plastic_home, strict=True):
+            values = {name: np.asarray(v)[: len(index)] for name, v in dyn.items()}
+            for b in np.unique(blocks):
+                blk = self.k.connections[b]
+                blk.make_writable()
+                sel = blocks == b
+                for name, v in values.items():
+                    (blk.weight if name == "weight" else blk.extra[name])[index[sel]] = v[sel]
         self.state_on_device = False
         self.params_dirty = True
 
@@ -397,12 +477,12 @@ class Engine:
             n_iv = min(self.plan.max_intervals, last_interval - iv + 1)
             lo = max(start, iv * D)
             hi = min(end, (iv + n_iv) * D)
-            carry = (self.dev_state, self.ring, self.stim_conn_state)
             while True:
+                carry = (self.dev_state, self.ring, self.stim_conn_state, self.syn_dyn, self.pending)
                 fn = _compiled(self.plan)
                 out = fn(
                     self.dev_params,
-                    self.proj_dev,
+                    (self.proj_dev, self.plastic_dev),
                     self.stim_dev,
                     self.rec_idx_dev,
                     self.sampler_locals,
@@ -419,7 +499,7 @@ class Engine:
                 if not flags.any():
                     break
                 self._grow(flags)
-            self.dev_state, self.ring, self.stim_conn_state = new_carry
+            self.dev_state, self.ring, self.stim_conn_state, self.syn_dyn, self.pending = new_carry
             self._collect_spikes(spk_rec)
             self._collect_samples(samples, hi)
             if k.status["print_time"]:
@@ -441,6 +521,9 @@ class Engine:
         if flags[2]:
             changes["rec_buffer"] = plan.rec_buffer * 4
         self.plan = _replace(plan, **changes)
+        grow = self.plan.spike_capacity - plan.spike_capacity
+        if grow:
+            self.pending = {k: jnp.pad(v, (0, grow)) if v.ndim else v for k, v in self.pending.items()}
 
     def _collect_spikes(self, spk_rec: tuple) -> None:
         if not self.recorder_sources:
@@ -709,9 +792,35 @@ def _make_chunk(plan: Plan):
             spk = (spk, jnp.concatenate(offsets))
         return states, (spk, samples)
 
-    def interval(params, proj, stim, rec_idx, samp_loc, samp_par, key, carry, t0, lo, hi):
-        states, rings, cstates, samp, rec, flags = carry
+    def interval(params, projs, stim, rec_idx, samp_loc, samp_par, key, carry, t0, lo, hi):
+        states, rings, cstates, syn, pend, samp, rec, flags = carry
+        proj, plastic = projs
         rings = list(rings)
+        if plan.plastic:
+            # NEST passes a slice's spikes through its synapses at the start of the next
+            # slice: plastic synapses see the previous interval's spikes now, before
+            # this interval's input rows are read.
+            due = (pend["t0"] >= 0) & (pend["t0"] < t0)
+            n_due = jnp.where(due, pend["n"], 0)
+            syn = list(syn)
+            for j, (layout, pd) in enumerate(zip(plan.plastic, plastic, strict=True)):
+                gi = layout.target_group
+                width = plan.group_channels[gi] * plan.group_n[gi]
+                rings[gi], syn[j] = deliver_plastic(
+                    rings[gi],
+                    layout,
+                    pd,
+                    syn[j],
+                    pend["t0"],
+                    L,
+                    width,
+                    plan.h,
+                    pend["step"],
+                    pend["src"],
+                    pend["cnt"],
+                    n_due,
+                )
+            pend = {**pend, "n": jnp.where(due, 0, pend["n"]), "t0": jnp.where(due, -1, pend["t0"])}
         virtual = None
         if plan.stim_sets:
             states, rings, cstates, virtual = stimulate(params, stim, key, states, rings, cstates, t0, lo, hi)
@@ -751,7 +860,7 @@ def _make_chunk(plan: Plan):
             spk_buf, off_buf = spk_buf
         samp = [_append_samples(samp[m], vals, due, steps + 1) for m, (vals, due) in enumerate(sampled)]
         flat = spk_buf.reshape(-1)  # [D * S], step-major
-        if S and plan.projections:
+        if S and (plan.projections or plan.plastic):
             pos, n_found = compact(flat, K)
             gstep, gsrc, gcnt = pos // S, pos % S, flat[pos]
             rings = list(rings)
@@ -760,6 +869,24 @@ def _make_chunk(plan: Plan):
                 width = plan.group_channels[gi] * plan.group_n[gi]
                 rings[gi] = deliver(rings[gi], layout, pd, t0, L, width, gstep, gsrc, gcnt, n_found)
             flags = flags.at[0].max(n_found > K)
+            if plan.plastic:
+                # This interval's spikes wait for the next one; an interval split between
+                # two runs appends to the spikes of its first part.
+                base = jnp.where(pend["t0"] == t0, pend["n"], 0)
+                new = {"step": gstep, "src": gsrc, "cnt": gcnt}
+                pend = {
+                    "t0": jnp.asarray(t0, jnp.int64),
+                    "n": base + n_found,
+                    **{
+                        name: jax.lax.dynamic_update_slice(
+                            jnp.concatenate([pend[name], jnp.zeros_like(pend[name])]),
+                            new[name].astype(pend[name].dtype),
+                            (base,),
+                        )[:K]
+                        for name in new
+                    },
+                }
+                flags = flags.at[0].max(base + n_found > K)
         if plan.recording:
             # Only the columns of recorded nodes are searched for spikes (the virtual
             # sources, stimulator trains sent to recorders, come after the real ones).
@@ -783,10 +910,10 @@ def _make_chunk(plan: Plan):
             rec = (r_steps, r_src, r_cnt, r_n) + (r_off if precise else ())
             flags = flags.at[1].max(n_rec > KR)
             flags = flags.at[2].max(r_n > plan.rec_buffer)
-        return list(states), rings, cstates, samp, rec, flags
+        return list(states), rings, cstates, syn, pend, samp, rec, flags
 
     def chunk(params, proj, stim, rec_idx, samp_loc, samp_par, key, carry, first, n_iv, lo, hi):
-        states, rings, cstates = carry
+        states, rings, cstates, syn, pend = carry
         rb = plan.rec_buffer + KR
         rec = (jnp.zeros(rb, jnp.int64), jnp.zeros(rb, jnp.int32), jnp.zeros(rb, jnp.int32), jnp.int64(0))
         rec += (jnp.zeros(rb),) if precise else ()
@@ -810,9 +937,11 @@ def _make_chunk(plan: Plan):
             return j + 1, interval(params, proj, stim, rec_idx, samp_loc, samp_par, key, c, t0, lo, hi)
 
         # Stop at the first overflow: the caller grows the buffers and redoes the call.
-        c = (list(states), list(rings), list(cstates), samp, rec, flags)
-        _, (states, rings, cstates, samp, rec, flags) = jax.lax.while_loop(cond, body, (jnp.int64(0), c))
-        return (states, rings, cstates), rec, samp, flags
+        c = (list(states), list(rings), list(cstates), list(syn), pend, samp, rec, flags)
+        _, (states, rings, cstates, syn, pend, samp, rec, flags) = jax.lax.while_loop(
+            cond, body, (jnp.int64(0), c)
+        )
+        return (states, rings, cstates, syn, pend), rec, samp, flags
 
     return chunk
 

@@ -110,6 +110,9 @@ class Kernel:
         self.node_local = np.zeros(0, dtype=np.int64)
         self.connections: list[ConnBlock] = []
         self.engine = None
+        # Spikes plastic synapses have not yet seen, kept while the engine is rebuilt:
+        # (interval start step, steps in the interval, source gids, multiplicities).
+        self.pending_spikes: tuple[int, np.ndarray, np.ndarray, np.ndarray] | None = None
         self.prepared = False
         self.simulated = False
         self.rng = np.random.default_rng(self.status["rng_seed"])

@@ -293,6 +293,8 @@ class SynapseCollection:
 
     def _columns(self, keys: list[str]) -> dict[str, list[Any]]:
         k = _kernel()
+        if k.engine is not None:  # plastic synapses change their values while simulating
+            k.engine.sync_to_host()
         out: dict[str, list[Any]] = {key: [] for key in keys}
         h = k.h
         for key in keys:
@@ -319,7 +321,7 @@ class SynapseCollection:
         k = _kernel()
         if keys is None:
             blocks = [k.connections[b] for b in set(self._block.tolist())]
-            extra = sorted({x for blk in blocks for x in blk.extra})
+            extra = sorted({x for blk in blocks for x in blk.extra if not _hidden(k, blk, x)})
             common = {x for blk in blocks for x in k.synapse_models[blk.syn_model].cls.common}
             sel = sorted(set(all_keys + extra) - common)
         elif isinstance(keys, str):
@@ -328,7 +330,8 @@ class SynapseCollection:
             sel = list(keys)
         for key in sel:
             if key not in all_keys and not any(
-                key in k.connections[b].extra for b in set(self._block.tolist())
+                key in k.connections[b].extra and not _hidden(k, k.connections[b], key)
+                for b in set(self._block.tolist())
             ):
                 if not self._is_model_param(key):
                     raise KeyError(key)
@@ -355,7 +358,22 @@ class SynapseCollection:
     def set(self, params: dict[str, Any] | None = None, **kwargs: Any) -> None:
         params = {**(params or {}), **kwargs}
         k = _kernel()
+        if k.engine is not None:
+            k.engine.sync_to_host()
         from .api import _delay_steps_checked
+
+        # Changes go to copies of the touched blocks' columns; they are checked by the
+        # synapse model and committed only if every value is valid.
+        trial: dict[int, dict[str, np.ndarray]] = {}
+
+        def column(b: int, key: str) -> np.ndarray:
+            cols = trial.setdefault(b, {})
+            if key not in cols:
+                blk = k.connections[b]
+                cols[key] = np.array(
+                    blk.weight if key == "weight" else blk.delay if key == "delay" else blk.extra[key]
+                )
+            return cols[key]
 
         for key, val in params.items():
             vals = (
@@ -377,21 +395,31 @@ class SynapseCollection:
                 raise NESTErrors.BadProperty(f"{key} cannot be changed.")
             for j, (b, i) in enumerate(zip(self._block, self._index, strict=True)):
                 blk = k.connections[b]
-                blk.make_writable()
                 if key in k.synapse_models[blk.syn_model].cls.common:
                     raise NESTErrors.UnaccessedDictionaryEntry(
                         f"Unaccessed elements in params, in function connection.set():  {key}"
                     )
-                if key == "weight":
-                    blk.weight[i] = vals[j]
-                elif key == "delay":
-                    blk.delay[i] = _delay_steps_checked(np.array([vals[j]]), k.h)[0] * k.h
-                elif key in blk.extra:
-                    blk.extra[key][i] = vals[j]
+                if key == "delay":
+                    column(b, key)[i] = _delay_steps_checked(np.array([vals[j]]), k.h)[0] * k.h
+                elif key == "weight" or (key in blk.extra and not _hidden(k, blk, key)):
+                    column(b, key)[i] = vals[j]
                 else:
                     raise NESTErrors.UnaccessedDictionaryEntry(
                         f"Unaccessed elements in synapse status dictionary:  {key}"
                     )
+        for b, cols in trial.items():
+            blk = k.connections[b]
+            values = {"weight": blk.weight, **blk.extra, **cols}
+            bad = k.synapse_models[blk.syn_model].cls.check(values)
+            if bad is not None:
+                raise NESTErrors.BadProperty(bad)
+        for b, cols in trial.items():
+            blk = k.connections[b]
+            for key, arr in cols.items():
+                if key in ("weight", "delay"):
+                    setattr(blk, key, arr)
+                else:
+                    blk.extra[key] = arr
         k.invalidate()
 
     def __getattr__(self, name: str) -> Any:
@@ -410,6 +438,12 @@ class SynapseCollection:
 
     def targets(self) -> Iterator[int]:
         return iter(self._columns(["target"])["target"])
+
+
+def _hidden(k: Any, blk: Any, key: str) -> bool:
+    """Internal per-connection state NEST does not show (e.g. the last spike time)."""
+    prop = k.synapse_models[blk.syn_model].cls.params.get(key)
+    return prop is not None and prop.hidden
 
 
 def _conn_value(k: Any, blk: Any, b: int, i: int, key: str, h: float) -> Any:

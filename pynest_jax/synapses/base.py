@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import numpy as np
+
 from ..models.base import Prop
 
 SYNAPSE_MODELS: dict[str, type[SynapseModel]] = {}
@@ -27,6 +29,25 @@ class SynapseModel:
     common: ClassVar[dict[str, Prop]] = {}
     aliases: ClassVar[tuple[str, ...]] = ()
     sizeof: ClassVar[int] = 32
+    # Per-connection entries of ``params`` that the synapse changes while spikes pass
+    # (read back into the connection table after a simulation). Empty: a static synapse.
+    dynamic: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def plastic(cls) -> bool:
+        return bool(cls.dynamic)
+
+    @classmethod
+    def check(cls, p: dict[str, np.ndarray]) -> str | None:
+        """NEST's message if the per-connection values are invalid, else None."""
+        return None
+
+    @classmethod
+    def transmit(cls, p: dict[str, Any], t_spike: Any) -> tuple[dict[str, Any], Any]:
+        """A presynaptic spike stamped ``t_spike`` (ms) passes the synapses whose values
+        are ``p`` (one array entry per synapse): their new dynamic values and the
+        weight each sends. Only plastic synapse models implement it."""
+        raise NotImplementedError
 
 
 def register_synapse(cls: type[SynapseModel]) -> type[SynapseModel]:

@@ -160,7 +160,11 @@ def runs_for(name: str, scenario_set: str = "full") -> tuple[list[sc.Run], list[
         return [], notes
     if kind == "synapse":
         syn = SYNAPSE_MODELS.get(name)
-        per_conn = tuple(syn.params) if syn is not None else ("weight", "delay")
+        per_conn = (
+            tuple(k for k, prop in syn.params.items() if not prop.hidden)
+            if syn is not None
+            else ("weight", "delay")
+        )
         common = tuple(syn.common) if syn is not None else ()
         return sc.synapse_runs(name, per_conn, common, res), notes
     if name in sc.CURRENT_GENERATOR_PARAMS:

@@ -1,0 +1,117 @@
+"""Plastic synapses against NEST 3.10: the per-synapse state after every run, and the
+target's membrane potential, which carries every weight the synapses sent."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from compare import run_both
+
+MODEL = "tsodyks2_synapse"
+
+
+def _train(seed: int, n: int = 40) -> list[float]:
+    """Random presynaptic times on the 0.1 ms grid with bursts (intervals down to 0.1 ms)."""
+    rng = np.random.default_rng(seed)
+    gaps = np.where(rng.random(n) < 0.3, rng.integers(1, 6, n) * 0.1, rng.exponential(8.0, n))
+    return sorted({round(float(t), 1) for t in 1.0 + np.cumsum(np.maximum(gaps, 0.1))})
+
+
+def pair_network(nest, seed: int, delay: float, params: dict, pieces: tuple[float, ...]) -> dict:
+    """spike_generator -> parrot -> (plastic synapse) -> iaf_psc_alpha; two targets with
+    different delays. The state is read after every Simulate piece."""
+    nest.resolution = 0.1
+    sg = nest.Create("spike_generator", params={"spike_times": _train(seed)})
+    pre = nest.Create("parrot_neuron")
+    post = nest.Create("iaf_psc_alpha", 2)
+    mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": 0.1})
+    nest.Connect(sg, pre)
+    syn = {"synapse_model": MODEL, "weight": 300.0, **params}
+    nest.Connect(pre, post[0], syn_spec={**syn, "delay": delay})
+    nest.Connect(pre, post[1], syn_spec={**syn, "delay": delay + 1.3})
+    nest.Connect(mm, post)
+    conns = nest.GetConnections(pre, post)
+    states = []
+    for t in pieces:
+        nest.Simulate(t)
+        states.append({k: list(conns.get(k)) for k in ("u", "x", "weight", "U", "tau_rec", "tau_fac")})
+    events = mm.get("events")
+    return {"V": np.asarray(events["V_m"]), "senders": np.asarray(events["senders"]), "states": states}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"U": 0.2, "u": 0.2, "tau_fac": 100.0, "tau_rec": 50.0},
+        {"U": 0.7, "u": 0.1, "x": 0.4, "tau_fac": 5.0, "tau_rec": 200.0},
+    ],
+    ids=["depressing", "facilitating", "initial-state"],
+)
+def test_state_and_sent_weights_match_nest(seed: int, params: dict) -> None:
+    ref, ours = run_both(pair_network, seed=seed, delay=1.0, params=params, pieces=(37.3, 0.1, 150.0))
+    for r, o in zip(ref["states"], ours["states"], strict=True):
+        for key in r:
+            np.testing.assert_allclose(o[key], r[key], rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(ours["senders"], ref["senders"])
+    np.testing.assert_allclose(ours["V"], ref["V"], rtol=0, atol=1e-9)
+    assert np.ptp(ref["V"]) > 1.0  # the synapses did drive the targets
+
+
+def set_between_runs(nest) -> dict:
+    """u and x set on the connections between two runs take effect, as in NEST."""
+    out = pair_network(nest, seed=4, delay=2.0, params={"tau_fac": 20.0}, pieces=(30.0,))
+    conns = nest.GetConnections(synapse_model=MODEL)
+    conns.set({"u": [0.9, 0.3], "x": 0.5})
+    nest.Simulate(60.0)
+    return {**out, "after": {k: list(conns.get(k)) for k in ("u", "x")}}
+
+
+def test_set_between_runs_matches_nest() -> None:
+    ref, ours = run_both(set_between_runs)
+    for key in ("u", "x"):
+        np.testing.assert_allclose(ours["after"][key], ref["after"][key], rtol=1e-12)
+
+
+def keys_and_errors(nest) -> dict:
+    pre, post = nest.Create("parrot_neuron"), nest.Create("iaf_psc_alpha")
+    nest.Connect(pre, post, syn_spec={"synapse_model": MODEL})
+    out = {
+        "defaults": sorted(nest.GetDefaults(MODEL)),
+        "conn": sorted(nest.GetConnections().get()),
+    }
+    for bad in ({"U": 1.5}, {"u": -0.1}, {"tau_rec": 0.0}, {"tau_fac": -1.0}):
+        try:
+            nest.Connect(pre, post, syn_spec={"synapse_model": MODEL, **bad})
+            out[str(bad)] = None
+        except Exception as exc:  # noqa: BLE001 - the class name is compared
+            out[str(bad)] = type(exc).__name__
+    return out
+
+
+def test_keys_and_errors_match_nest() -> None:
+    ref, ours = run_both(keys_and_errors)
+    assert ours == ref
+
+
+def invalid_set(nest) -> dict:
+    """An invalid value in conn.set raises BadProperty and changes nothing."""
+    pre, post = nest.Create("parrot_neuron"), nest.Create("iaf_psc_alpha", 2)
+    nest.Connect(pre, post, syn_spec={"synapse_model": MODEL})
+    conns = nest.GetConnections()
+    try:
+        conns.set({"x": 0.3, "u": [0.2, 1.5]})
+        error = None
+    except Exception as exc:  # noqa: BLE001 - the class name is compared
+        error = type(exc).__name__
+    return {"error": error, "u": list(conns.get("u"))}
+
+
+def test_invalid_set_matches_nest() -> None:
+    """Same error class as NEST. NEST has by then changed the first connection and
+    stored the invalid value in the second ([0.2, 1.5]); we deliberately change nothing."""
+    ref, ours = run_both(invalid_set)
+    assert ours["error"] == ref["error"] == "BadProperty"
+    assert ref["u"] == [0.2, 1.5]
+    assert ours["u"] == [0.5, 0.5]
