@@ -285,13 +285,15 @@ def deliver_plastic(
     spike_src: jax.Array,
     spike_count: jax.Array,
     n_spikes: jax.Array,
+    key: jax.Array,
 ) -> tuple[jax.Array, dict[str, jax.Array]]:
     """Pass the interval's spikes, one after the other in time order, through their
     plastic synapses: each synapse updates its values and sends its weight, which is
     added into the ring buffer like a static synapse's. Returns the ring and the values.
 
     Spikes are taken one at a time so that a source spiking twice in an interval
-    updates its synapses twice, in order. The padding entry (the last) absorbs lanes
+    updates its synapses twice, in order. ``key`` (a JAX random key of this interval
+    and projection) gives stochastic synapses one key per spike. The padding entry (the last) absorbs lanes
     beyond a source's synapses.
     """
     from .timeconv import tics_per_step
@@ -311,7 +313,7 @@ def deliver_plastic(
         step = t0 + spike_step[i]
         t_spike = ((step + 1) * tics).astype(jnp.float64) * 0.001  # NEST's stamp in ms
         values = {name: v[idx] for name, v in {**fixed, **dynamic}.items() if name not in ("row_ptr", "tgt")}
-        new, sent = layout.synapse.transmit(values, t_spike)
+        new, sent = layout.synapse.transmit(values, t_spike, jax.random.fold_in(key, i))
         dynamic = {
             name: v.at[idx].set(jnp.where(ok, new[name], v[idx]) if name in new else v[idx])
             for name, v in dynamic.items()

@@ -152,7 +152,10 @@ class Engine:
                         delay=d_p,
                     )
                     if syn_cls.plastic():
-                        values = {"weight": w_p, **{name: v[sel] for name, v in blk.extra.items()}}
+                        entry = k.synapse_models[blk.syn_model]
+                        shape = w_p.shape
+                        common = {c: np.broadcast_to(float(entry.default(c)), shape) for c in syn_cls.common}
+                        values = {**common, "weight": w_p, **{name: v[sel] for name, v in blk.extra.items()}}
                         index = np.arange(len(blk.source))[sel]
                         plastic_parts.setdefault((gi, blk.syn_model), []).append(
                             PlasticPart(part, values, np.full(len(index), b), index)
@@ -819,6 +822,7 @@ def _make_chunk(plan: Plan):
                     pend["src"],
                     pend["cnt"],
                     n_due,
+                    jax.random.fold_in(jax.random.fold_in(key, pend["t0"]), 1000 + j),
                 )
             pend = {**pend, "n": jnp.where(due, 0, pend["n"]), "t0": jnp.where(due, -1, pend["t0"])}
         virtual = None

@@ -49,7 +49,7 @@ class tsodyks2_synapse(SynapseModel):
         return None
 
     @classmethod
-    def transmit(cls, p, t_spike):
+    def transmit(cls, p, t_spike, key):
         dt = t_spike - p["t_lastspike"]
         seen = p["t_lastspike"] >= 0.0
         x_decay = jnp.exp(-dt / p["tau_rec"])
