@@ -380,7 +380,7 @@ def Connect(
     for k in cls.params:
         if k not in ("weight", "delay") and k not in extra:
             extra[k] = np.full(n, float(entry.default(k)))
-    bad = cls.check({"weight": weight, **extra}) if n else None
+    bad = cls.check({"weight": weight, **extra}, connecting=True) if n else None
     if bad is not None:
         raise NESTErrors.BadProperty(bad)
     _check_endpoints(src, tgt, receptor, pre.ids, post.ids)

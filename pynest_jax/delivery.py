@@ -236,6 +236,8 @@ class PlasticLayout:
     target_group: int
     max_degree: int
     synapse: Any  # the synapse model class (its ``transmit`` runs at every spike)
+    n_targets: int  # neurons in the target group
+    weighted: bool  # the targets take the weight (a parrot counts spikes only)
 
 
 @dataclass
@@ -251,7 +253,7 @@ class PlasticPart:
 
 
 def build_plastic_projection(
-    parts: list[PlasticPart], n_sources: int, target_group: int, synapse: Any
+    parts: list[PlasticPart], n_sources: int, target_group: int, synapse: Any, n_targets: int, weighted: bool
 ) -> tuple[PlasticLayout, dict[str, Any], dict[str, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """CSR arrays of plastic synapses sorted by source: the fixed ones, the values the
     synapses change (``synapse.dynamic``) and each sorted synapse's (block, index)."""
@@ -268,7 +270,7 @@ def build_plastic_projection(
         column = _sorted_padded(np.concatenate([p.values[name] for p in parts]), order, 1, np.float64)
         (dynamic if name in synapse.dynamic else fixed)[name] = column
     home = (np.concatenate([p.block for p in parts])[order], np.concatenate([p.index for p in parts])[order])
-    layout = PlasticLayout(target_group, max(1, int(counts.max(initial=1))), synapse)
+    layout = PlasticLayout(target_group, max(1, int(counts.max(initial=1))), synapse, n_targets, weighted)
     return layout, fixed, dynamic, home
 
 
@@ -286,14 +288,18 @@ def deliver_plastic(
     spike_count: jax.Array,
     n_spikes: jax.Array,
     key: jax.Array,
-) -> tuple[jax.Array, dict[str, jax.Array]]:
+    history: dict[str, jax.Array] | None = None,
+) -> tuple[jax.Array, dict[str, jax.Array], jax.Array]:
     """Pass the interval's spikes, one after the other in time order, through their
     plastic synapses: each synapse updates its values and sends its weight, which is
     added into the ring buffer like a static synapse's. Returns the ring and the values.
 
     Spikes are taken one at a time so that a source spiking twice in an interval
     updates its synapses twice, in order. ``key`` (a JAX random key of this interval
-    and projection) gives stochastic synapses one key per spike. The padding entry (the last) absorbs lanes
+    and projection) gives stochastic synapses one key per spike. Synapses that read
+    their targets' spike ``history`` (STDP) get each target's kept spikes, oldest
+    first; the returned flag says a synapse needed a spike the history no longer
+    keeps. The padding entry (the last) absorbs lanes
     beyond a source's synapses.
     """
     from .timeconv import tics_per_step
@@ -305,7 +311,7 @@ def deliver_plastic(
     tics = tics_per_step(h)
 
     def one(i, carry):
-        ring, dynamic = carry
+        ring, dynamic, lost = carry
         src = spike_src[i]
         start = rp[src]
         ok = lane < rp[src + 1] - start
@@ -313,15 +319,40 @@ def deliver_plastic(
         step = t0 + spike_step[i]
         t_spike = ((step + 1) * tics).astype(jnp.float64) * 0.001  # NEST's stamp in ms
         values = {name: v[idx] for name, v in {**fixed, **dynamic}.items() if name not in ("row_ptr", "tgt")}
+        values["delay_ms"] = (values["delay"] * tics).astype(jnp.float64) * 0.001
+        if history is not None:
+            post = _history_of(history, fixed["tgt"][idx] % layout.n_targets)
+            values["post"] = post
+            # Spikes after the synapse's previous one (minus the dendritic delay) are read.
+            oldest = post["t"][0]
+            lost = lost | jnp.any(ok & post["full"] & (oldest > values["t_lastspike"] - values["delay_ms"]))
         new, sent = layout.synapse.transmit(values, t_spike, jax.random.fold_in(key, i))
         dynamic = {
             name: v.at[idx].set(jnp.where(ok, new[name], v[idx]) if name in new else v[idx])
             for name, v in dynamic.items()
         }
         slot = ((step + fixed["delay"][idx]) % ring_len) * width + fixed["tgt"][idx]
-        weight = sent * spike_count[i].astype(jnp.float64)
+        weight = (sent if layout.weighted else 1.0) * spike_count[i].astype(jnp.float64)
         ring = ring.at[jnp.where(ok, slot, trash)].add(jnp.where(ok, weight, 0.0))
-        return ring, dynamic
+        return ring, dynamic, lost
 
     n = jnp.minimum(n_spikes, spike_src.shape[0])
-    return jax.lax.fori_loop(0, n, one, (ring, dynamic))
+    return jax.lax.fori_loop(0, n, one, (ring, dynamic, jnp.bool_(False)))
+
+
+def _history_of(history: dict[str, jax.Array], local: jax.Array) -> dict[str, jax.Array]:
+    """The kept spikes of the neurons ``local``, oldest first: times and Kminus as
+    [M, len(local)], whether each entry exists, and whether older ones were dropped."""
+    M = history["t"].shape[0]
+    count = history["count"][local]
+    age = jnp.arange(M - 1, -1, -1)[:, None]  # row j holds the (M-1-j)-th newest spike
+    slot = (count[None, :] - 1 - age) % M
+    cols = local[None, :]
+    tau_inv = history["tau_minus_inv"]
+    return {
+        "t": history["t"][slot, cols],
+        "K": history["K"][slot, cols],
+        "valid": age < count[None, :],
+        "full": count > M,
+        "tau_minus_inv": tau_inv[local] if jnp.ndim(tau_inv) else tau_inv,
+    }

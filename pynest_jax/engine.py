@@ -64,6 +64,8 @@ class Plan:
     L: int
     projections: tuple[Layout, ...]
     plastic: tuple[PlasticLayout, ...]  # projections of synapses that change with spikes
+    history_groups: tuple[int, ...]  # groups whose spike history plastic synapses read
+    history_len: int  # spikes kept per neuron
     stim_sets: tuple[tuple[int, int], ...]  # (stimulator group, target group)
     # Per stimulator set: the first ring index of its targets when they are one ascending
     # run and the delay is uniform (written as a window, without a scatter), else -1.
@@ -201,9 +203,14 @@ class Engine:
         # the synapses change carried from interval to interval.
         self.plastic_data, self.plastic_dynamic, self.plastic_home = [], [], []
         plastic_static = []
+        history_groups = sorted(
+            {gi for gi, syn_model in plastic_parts if k.synapse_models[syn_model].cls.reads_history}
+        )
         for (gi, syn_model), parts in sorted(plastic_parts.items()):
             syn_cls = k.synapse_models[syn_model].cls
-            layout, data, dynamic, home = build_plastic_projection(parts, self.n_spiking, gi, syn_cls)
+            layout, data, dynamic, home = build_plastic_projection(
+                parts, self.n_spiking, gi, syn_cls, groups[gi].n, groups[gi].cls.spike_weighted
+            )
             plastic_static.append(layout)
             self.plastic_data.append(data)
             self.plastic_dynamic.append(dynamic)
@@ -317,6 +324,8 @@ class Engine:
             L=self.L,
             projections=tuple(proj_static),
             plastic=tuple(plastic_static),
+            history_groups=tuple(history_groups),
+            history_len=_HISTORY_LEN,
             stim_sets=tuple(stim_static),
             stim_windows=tuple(stim_windows),
             spike_capacity=_capacity(self.n_spiking, self.D, h),
@@ -357,6 +366,7 @@ class Engine:
                 )
                 for g in k.groups
             ]
+            old = getattr(self, "dev_state", None)
             self.dev_state = [
                 jax.tree.map(
                     jnp.asarray,
@@ -371,6 +381,9 @@ class Engine:
                 )
                 for g in k.groups
             ]
+            for gi in self.plan.history_groups:
+                kept = old[gi].get(HISTORY) if old is not None else None
+                self.dev_state[gi][HISTORY] = kept if kept is not None else self._initial_history(gi)
             self.sampler_params = []
             for info in self.sampler_info:
                 mg = k.groups[k.node_group[info["gid"] - 1]]
@@ -417,9 +430,34 @@ class Engine:
         self.k.pending_spikes = None
         return {k: jnp.asarray(v) for k, v in out.items()}
 
+    def _initial_history(self, gi: int) -> dict[str, jax.Array]:
+        """A group's spike history as plastic synapses read it (NEST's archiving node):
+        the last ``history_len`` spike times (ms) of each neuron with the trace Kminus
+        just after each, and the number of spikes so far; restored from the kernel
+        when the previous engine kept one for these neurons."""
+        g = self.k.groups[gi]
+        M, n = self.plan.history_len, g.n
+        hist = {
+            "t": np.zeros((M, n)),
+            "K": np.zeros((M, n)),
+            "count": np.zeros(n, np.int64),
+            "tau_minus_inv": 1.0 / np.asarray(g.params["tau_minus"], dtype=float),
+        }
+        saved = self.k.post_history.get(gi)
+        if saved is not None and saved["t"].shape[0] == M:
+            m = min(n, saved["t"].shape[1])
+            for name in ("t", "K", "count"):
+                hist[name][..., :m] = saved[name][..., :m]
+        return {name: jnp.asarray(v) for name, v in hist.items()}
+
     def save_pending_input(self) -> None:
         """Keep the ring buffers' contents, relative to the current step, in the groups,
         and the spikes plastic synapses have not seen yet in the kernel."""
+        self.k.post_history = {
+            gi: {name: np.asarray(v) for name, v in self.dev_state[gi][HISTORY].items()}
+            for gi in self.plan.history_groups
+            if HISTORY in self.dev_state[gi]
+        }
         n = int(self.pending["n"])
         if n:
             sidx = np.asarray(self.pending["src"])[:n]
@@ -442,6 +480,8 @@ class Engine:
             return
         for g, st in zip(self.k.groups, self.dev_state, strict=True):
             for name, v in st.items():
+                if name == HISTORY:
+                    continue
                 g.state[name] = _per_node(np.array(v)) if _is_vector(g.cls, name) else np.array(v)
         for dyn, (blocks, index) in zip(self.syn_dyn, self.plastic_home, strict=True):
             values = {name: np.asarray(v)[: len(index)] for name, v in dyn.items()}
@@ -510,10 +550,30 @@ class Engine:
             iv += n_iv
         if k.status["print_time"]:
             sys.stdout.write("\n")
+        if self.plan.plastic:
+            # NEST has passed the spikes of every slice but the last through the synapses.
+            self._flush_plastic(((end - 1) // self.D_nest) * self.D_nest, key)
         k.time_steps = end
+
+    def _flush_plastic(self, upto: int, key: jax.Array) -> None:
+        """Pass the pending spikes emitted before step ``upto`` through the plastic synapses."""
+        fn = _FLUSH.get(self.plan)
+        if fn is None:
+            fn = _FLUSH[self.plan] = jax.jit(_make_flush(self.plan))
+        self.ring, self.syn_dyn, self.pending, lost = fn(
+            self.ring, self.syn_dyn, self.pending, self.dev_state, self.plastic_dev, key, np.int64(upto)
+        )
+        if bool(lost):
+            self._grow(np.array([False, False, False, True]))
 
     def _grow(self, flags: np.ndarray) -> None:
         plan = self.plan
+        if flags[3]:
+            raise NESTErrors.KernelException(
+                f"A plastic synapse needs a postsynaptic spike older than the last {plan.history_len} "
+                "its target keeps (the target fired more often between two presynaptic spikes); "
+                "pynest_jax cannot simulate this yet."
+            )
         if os.environ.get("PYNEST_JAX_DEBUG"):
             print("pynest_jax: growing capacities", flags, file=sys.stderr)
         changes = {}
@@ -677,6 +737,12 @@ def _print_progress(now: int, start: int, end: int, h: float, wall: float) -> No
 
 
 _CACHE: dict[Plan, Any] = {}
+# Reserved entry of a group's device state: its spike history (see _record_history).
+HISTORY = "__spike_history"
+# Spikes each neuron keeps in its history for plastic synapses.
+_HISTORY_LEN = 32
+# Spikes of one step archived (a multiple spike, e.g. a parrot repeating coincident input).
+_MAX_ARCHIVED = 4
 
 
 def _compiled(plan: Plan):
@@ -685,6 +751,45 @@ def _compiled(plan: Plan):
         fn = jax.jit(_make_chunk(plan))
         _CACHE[plan] = fn
     return fn
+
+
+_FLUSH: dict[Plan, Any] = {}
+
+
+def _make_flush(plan: Plan):
+    """Pass the pending spikes emitted before a step through their plastic synapses
+    (a prefix of the pending list, which is in time order); the rest stays pending."""
+
+    def flush(rings, syn, pend, states, plastic, key, upto):
+        rings, syn = list(rings), list(syn)
+        K = pend["step"].shape[0]
+        due = (jnp.arange(K) < pend["n"]) & (pend["t0"] + pend["step"] < upto) & (pend["t0"] >= 0)
+        n_due = jnp.sum(due)
+        lost = jnp.bool_(False)
+        for j, (layout, pd) in enumerate(zip(plan.plastic, plastic, strict=True)):
+            gi = layout.target_group
+            width = plan.group_channels[gi] * plan.group_n[gi]
+            rings[gi], syn[j], lost_j = deliver_plastic(
+                rings[gi],
+                layout,
+                pd,
+                syn[j],
+                pend["t0"],
+                plan.L,
+                width,
+                plan.h,
+                pend["step"],
+                pend["src"],
+                pend["cnt"],
+                n_due,
+                jax.random.fold_in(jax.random.fold_in(key, pend["t0"]), 2000 + j),
+                states[gi].get(HISTORY),
+            )
+            lost = lost | lost_j
+        rest = {name: jnp.roll(pend[name], -n_due) for name in ("step", "src", "cnt")}
+        return rings, syn, {**pend, **rest, "n": pend["n"] - n_due}, lost
+
+    return flush
 
 
 def _make_chunk(plan: Plan):
@@ -764,9 +869,12 @@ def _make_chunk(plan: Plan):
             n, C = plan.group_n[gi], plan.group_channels[gi]
             x = inputs[gi].reshape(C, n) if C else jnp.zeros((0, n))
             ctx = StepContext(step=s, h=plan.h, key=jax.random.fold_in(ctx_key, gi))
-            new, spk = cls.update(params[gi], states[gi], x, ctx)
+            own = {name: v for name, v in states[gi].items() if name != HISTORY}
+            new, spk = cls.update(params[gi], own, x, ctx)
             if LAST_SPIKE in states[gi]:
                 new[LAST_SPIKE] = jnp.where(spk > 0, s + 1, states[gi][LAST_SPIKE])
+            if HISTORY in states[gi]:
+                new[HISTORY] = _record_history(states[gi][HISTORY], spk, s, plan.h)
             if masked:
                 new = jax.tree.map(lambda a, b: jnp.where(active, a, b), new, states[gi])
                 spk = jnp.where(active, spk, 0)
@@ -809,7 +917,7 @@ def _make_chunk(plan: Plan):
             for j, (layout, pd) in enumerate(zip(plan.plastic, plastic, strict=True)):
                 gi = layout.target_group
                 width = plan.group_channels[gi] * plan.group_n[gi]
-                rings[gi], syn[j] = deliver_plastic(
+                rings[gi], syn[j], lost = deliver_plastic(
                     rings[gi],
                     layout,
                     pd,
@@ -823,7 +931,9 @@ def _make_chunk(plan: Plan):
                     pend["cnt"],
                     n_due,
                     jax.random.fold_in(jax.random.fold_in(key, pend["t0"]), 1000 + j),
+                    states[gi].get(HISTORY),
                 )
+                flags = flags.at[3].max(lost)
             pend = {**pend, "n": jnp.where(due, 0, pend["n"]), "t0": jnp.where(due, -1, pend["t0"])}
         virtual = None
         if plan.stim_sets:
@@ -929,7 +1039,7 @@ def _make_chunk(plan: Plan):
             )
             for m in range(len(plan.samplers))
         ]
-        flags = jnp.zeros(3, dtype=bool)
+        flags = jnp.zeros(4, dtype=bool)
 
         def cond(c):
             j, c = c
@@ -948,6 +1058,31 @@ def _make_chunk(plan: Plan):
         return (states, rings, cstates, syn, pend), rec, samp, flags
 
     return chunk
+
+
+def _record_history(hist: dict, spikes: jax.Array, s: jax.Array, h: float) -> dict:
+    """Archive this step's spikes (stamped s + 1) as NEST does: every spike of a
+    multiple spike is its own entry, and Kminus decays from the previous entry
+    and jumps by 1 at each. Up to _MAX_ARCHIVED spikes of one step are kept."""
+    from .timeconv import tics_per_step
+
+    t = ((s + 1) * tics_per_step(h)).astype(jnp.float64) * 0.001
+    M, n = hist["t"].shape
+    cols = jnp.arange(n)
+    for k in range(_MAX_ARCHIVED):
+        fired = spikes > k
+        last = (hist["count"] - 1) % M
+        t_prev = jnp.where(hist["count"] > 0, hist["t"][last, cols], -1.0)
+        k_prev = jnp.where(hist["count"] > 0, hist["K"][last, cols], 0.0)
+        k_new = k_prev * jnp.exp((t_prev - t) * hist["tau_minus_inv"]) + 1.0
+        slot = jnp.where(fired, hist["count"] % M, M)  # M: out of range, dropped
+        hist = {
+            **hist,
+            "t": hist["t"].at[slot, cols].set(t, mode="drop"),
+            "K": hist["K"].at[slot, cols].set(k_new, mode="drop"),
+            "count": hist["count"] + fired,
+        }
+    return hist
 
 
 def _append_samples(buf_state, vals, due, stamps):

@@ -113,6 +113,8 @@ class Kernel:
         # Spikes plastic synapses have not yet seen, kept while the engine is rebuilt:
         # (interval start step, steps in the interval, source gids, multiplicities).
         self.pending_spikes: tuple[int, np.ndarray, np.ndarray, np.ndarray] | None = None
+        # Spike histories plastic synapses read (per group index), kept while the engine is rebuilt.
+        self.post_history: dict[int, dict[str, np.ndarray]] = {}
         self.prepared = False
         self.simulated = False
         self.rng = np.random.default_rng(self.status["rng_seed"])

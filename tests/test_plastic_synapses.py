@@ -115,3 +115,67 @@ def test_invalid_set_matches_nest() -> None:
     assert ours["error"] == ref["error"] == "BadProperty"
     assert ref["u"] == [0.2, 1.5]
     assert ours["u"] == [0.5, 0.5]
+
+
+# ------------------------------------------------------------------ stdp_synapse
+def _poisson_train(seed: int, n: int, rate: float, start: float = 1.0) -> list[float]:
+    rng = np.random.default_rng(seed)
+    return sorted({round(float(t), 1) for t in start + np.cumsum(rng.exponential(1000.0 / rate, n))})
+
+
+def stdp_pair(nest, seed: int, delay: float, params: dict, post_model: str) -> dict:
+    """Random pre and post trains relayed by parrots; the plastic synapse drives a parrot
+    (which repeats its input, as in NEST's own STDP tests) or an iaf_psc_alpha kept
+    near threshold. Weight and Kplus are read after every run piece."""
+    nest.resolution = 0.1
+    sg_pre = nest.Create("spike_generator", params={"spike_times": _poisson_train(seed, 80, 25.0)})
+    sg_post = nest.Create("spike_generator", params={"spike_times": _poisson_train(seed + 100, 80, 25.0)})
+    pre = nest.Create("parrot_neuron")
+    post = nest.Create(post_model)
+    nest.Connect(sg_pre, pre)
+    if post_model == "parrot_neuron":
+        nest.Connect(sg_post, post)
+    else:
+        nest.Connect(sg_post, post, syn_spec={"weight": 2000.0})
+    syn = {"synapse_model": "stdp_synapse", "weight": 40.0, "delay": delay, **params}
+    nest.Connect(pre, post, syn_spec=syn)
+    conn = nest.GetConnections(pre, post)
+    out = []
+    for t in (300.0, 0.7, 1200.0, 1000.0):
+        nest.Simulate(t)
+        out.append((conn.get("weight"), conn.get("Kplus")))
+    return {"values": out, "post_events": int(nest.GetStatus(post, "t_spike")[0] > 0)}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("delay", [1.0, 2.5])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"mu_plus": 0.0, "mu_minus": 0.0, "lambda": 0.05, "alpha": 1.2}, {"Wmax": 45.0, "lambda": 0.1}],
+    ids=["multiplicative", "additive", "bounded"],
+)
+@pytest.mark.parametrize("post_model", ["parrot_neuron", "iaf_psc_alpha"])
+def test_stdp_weights_match_nest(seed: int, delay: float, params: dict, post_model: str) -> None:
+    ref, ours = run_both(stdp_pair, seed=seed, delay=delay, params=params, post_model=post_model)
+    for (w_ref, k_ref), (w, k) in zip(ref["values"], ours["values"], strict=True):
+        assert w == pytest.approx(w_ref, rel=1e-9)
+        assert k == pytest.approx(k_ref, rel=1e-9)
+    assert ref["values"][-1][0] != ref["values"][0][0]  # the weight did change
+
+
+def stdp_errors(nest) -> dict:
+    pre, post = nest.Create("parrot_neuron"), nest.Create("iaf_psc_alpha")
+    out = {"defaults": sorted(nest.GetDefaults("stdp_synapse"))}
+    for bad in ({"weight": -1.0}, {"Kplus": -0.5}, {"weight": -1.0, "Wmax": -5.0}):
+        try:
+            nest.Connect(pre, post, syn_spec={"synapse_model": "stdp_synapse", **bad})
+            out[str(bad)] = None
+        except Exception as exc:  # noqa: BLE001 - the class name is compared
+            out[str(bad)] = type(exc).__name__
+    out["conn"] = sorted(nest.GetConnections().get())
+    return out
+
+
+def test_stdp_keys_and_errors_match_nest() -> None:
+    ref, ours = run_both(stdp_errors)
+    assert ours == ref

@@ -32,14 +32,18 @@ class SynapseModel:
     # Per-connection entries of ``params`` that the synapse changes while spikes pass
     # (read back into the connection table after a simulation). Empty: a static synapse.
     dynamic: ClassVar[tuple[str, ...]] = ()
+    # Whether ``transmit`` reads the target neurons' spike history (STDP).
+    reads_history: ClassVar[bool] = False
 
     @classmethod
     def plastic(cls) -> bool:
         return bool(cls.dynamic)
 
     @classmethod
-    def check(cls, p: dict[str, np.ndarray]) -> str | None:
-        """NEST's message if the per-connection values are invalid, else None."""
+    def check(cls, p: dict[str, np.ndarray], connecting: bool = False) -> str | None:
+        """NEST's message if the per-connection values are invalid, else None.
+        ``connecting``: the values come from Connect's syn_spec (NEST skips some
+        checks there)."""
         return None
 
     @classmethod

@@ -36,7 +36,7 @@ class tsodyks2_synapse(SynapseModel):
     sizeof = 80
 
     @classmethod
-    def check(cls, p):
+    def check(cls, p, connecting=False):
         rules = (
             (lambda: (p["U"] > 1.0) | (p["U"] < 0.0), "U must be in [0,1]."),
             (lambda: (p["u"] > 1.0) | (p["u"] < 0.0), "u must be in [0,1]."),
