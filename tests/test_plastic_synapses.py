@@ -123,7 +123,9 @@ def _poisson_train(seed: int, n: int, rate: float, start: float = 1.0) -> list[f
     return sorted({round(float(t), 1) for t in start + np.cumsum(rng.exponential(1000.0 / rate, n))})
 
 
-def stdp_pair(nest, seed: int, delay: float, params: dict, post_model: str) -> dict:
+def stdp_pair(
+    nest, seed: int, delay: float, params: dict, post_model: str, model: str = "stdp_synapse"
+) -> dict:
     """Random pre and post trains relayed by parrots; the plastic synapse drives a parrot
     (which repeats its input, as in NEST's own STDP tests) or an iaf_psc_alpha kept
     near threshold. Weight and Kplus are read after every run piece."""
@@ -137,7 +139,11 @@ def stdp_pair(nest, seed: int, delay: float, params: dict, post_model: str) -> d
         nest.Connect(sg_post, post)
     else:
         nest.Connect(sg_post, post, syn_spec={"weight": 2000.0})
-    syn = {"synapse_model": "stdp_synapse", "weight": 40.0, "delay": delay, **params}
+    if model == "stdp_synapse":
+        syn = {"synapse_model": model, "weight": 40.0, "delay": delay, **params}
+    else:  # the plasticity parameters of a _hom model are common to its connections
+        nest.CopyModel(model, "stdp_under_test", params)
+        syn = {"synapse_model": "stdp_under_test", "weight": 40.0, "delay": delay}
     nest.Connect(pre, post, syn_spec=syn)
     conn = nest.GetConnections(pre, post)
     out = []
@@ -155,8 +161,9 @@ def stdp_pair(nest, seed: int, delay: float, params: dict, post_model: str) -> d
     ids=["multiplicative", "additive", "bounded"],
 )
 @pytest.mark.parametrize("post_model", ["parrot_neuron", "iaf_psc_alpha"])
-def test_stdp_weights_match_nest(seed: int, delay: float, params: dict, post_model: str) -> None:
-    ref, ours = run_both(stdp_pair, seed=seed, delay=delay, params=params, post_model=post_model)
+@pytest.mark.parametrize("model", ["stdp_synapse", "stdp_synapse_hom"])
+def test_stdp_weights_match_nest(seed: int, delay: float, params: dict, post_model: str, model: str) -> None:
+    ref, ours = run_both(stdp_pair, seed=seed, delay=delay, params=params, post_model=post_model, model=model)
     for (w_ref, k_ref), (w, k) in zip(ref["values"], ours["values"], strict=True):
         assert w == pytest.approx(w_ref, rel=1e-9)
         assert k == pytest.approx(k_ref, rel=1e-9)
