@@ -161,13 +161,21 @@ def SetDefaults(model: str, params: Any, val: Any = None) -> None:
         entry.defaults = trial
     else:
         props = {**entry.cls.params, **entry.cls.common}
-        unknown = [k for k in params if k not in props and k not in ("synapse_model",)]
+        recordable = entry.cls.plastic()
+        unknown = [
+            k
+            for k in params
+            if k not in props and k != "synapse_model" and not (k == "weight_recorder" and recordable)
+        ]
         if unknown:
             raise NESTErrors.UnaccessedDictionaryEntry(
                 f"Unaccessed elements in synapse defaults, in function SetDefaults:  {' '.join(unknown)}"
             )
         new = dict(entry.defaults)
         for k, v in params.items():
+            if k == "weight_recorder":
+                new[k] = _weight_recorder_gid(v)
+                continue
             v = units.to_nest(v, props[k].unit, k) if k != "weight" else _weight_value(v)
             if k == "delay":
                 _delay_steps_checked(np.array([float(v)]), KERNEL.h)
@@ -176,6 +184,18 @@ def SetDefaults(model: str, params: Any, val: Any = None) -> None:
             raise NESTErrors.BadProperty("Common properties cannot be changed after connections exist.")
         entry.defaults = new
         KERNEL.invalidate()
+
+
+def _weight_recorder_gid(value: Any) -> int:
+    """The node id of the weight_recorder a synapse model is to report to (0: none)."""
+    ids = list(value.ids) if isinstance(value, NodeCollection) else [int(value)]
+    if len(ids) != 1:
+        raise NESTErrors.BadProperty("weight_recorder must be a single node.")
+    gid = int(ids[0])
+    known = 1 <= gid <= KERNEL.network_size
+    if not known or KERNEL.groups[KERNEL.node_group[gid - 1]].cls.name != "weight_recorder":
+        raise NESTErrors.IllegalConnection("Only weight_recorder can be used as weight recorder.")
+    return gid
 
 
 def _model_in_use(model: str) -> bool:
@@ -241,7 +261,9 @@ def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
                 "sizeof": cls.sizeof,
                 "synapse_model": model,
                 "synapse_modelid": list(KERNEL.synapse_models).index(model),
-                "weight_recorder": NodeCollection([]),
+                "weight_recorder": NodeCollection(
+                    [entry.defaults["weight_recorder"]] if entry.defaults.get("weight_recorder") else []
+                ),
             }
         )
     return _select(d, keys)

@@ -238,6 +238,7 @@ class PlasticLayout:
     synapse: Any  # the synapse model class (its ``transmit`` runs at every spike)
     n_targets: int  # neurons in the target group
     weighted: bool  # the targets take the weight (a parrot counts spikes only)
+    record: int = 0  # capacity of the buffer of weight_recorder events (0: not recorded)
 
 
 @dataclass
@@ -289,18 +290,22 @@ def deliver_plastic(
     n_spikes: jax.Array,
     key: jax.Array,
     history: dict[str, jax.Array] | None = None,
-) -> tuple[jax.Array, dict[str, jax.Array], jax.Array]:
+    record: dict[str, jax.Array] | None = None,
+) -> tuple[jax.Array, dict[str, jax.Array], jax.Array, dict[str, jax.Array] | None]:
     """Pass the interval's spikes, one after the other in time order, through their
     plastic synapses: each synapse updates its values and sends its weight, which is
-    added into the ring buffer like a static synapse's. Returns the ring and the values.
+    added into the ring buffer like a static synapse's. Returns the ring, the values,
+    the lost-history flag and the record buffer.
 
     Spikes are taken one at a time so that a source spiking twice in an interval
     updates its synapses twice, in order. ``key`` (a JAX random key of this interval
     and projection) gives stochastic synapses one key per spike. Synapses that read
     their targets' spike ``history`` (STDP) get each target's kept spikes, oldest
     first; the returned flag says a synapse needed a spike the history no longer
-    keeps. The padding entry (the last) absorbs lanes
-    beyond a source's synapses.
+    keeps. With a ``record`` buffer (weight_recorder), each spike appends one row per
+    synapse lane: the synapse's position (-1 for padding lanes), the spike's stamp
+    in steps and the weight sent; its ``full`` flag says rows did not fit. The padding
+    entry (the last) absorbs lanes beyond a source's synapses.
     """
     from .timeconv import tics_per_step
 
@@ -311,7 +316,7 @@ def deliver_plastic(
     tics = tics_per_step(h)
 
     def one(i, carry):
-        ring, dynamic, lost = carry
+        ring, dynamic, lost, record = carry
         src = spike_src[i]
         start = rp[src]
         ok = lane < rp[src + 1] - start
@@ -334,10 +339,37 @@ def deliver_plastic(
         slot = ((step + fixed["delay"][idx]) % ring_len) * width + fixed["tgt"][idx]
         weight = (sent if layout.weighted else 1.0) * spike_count[i].astype(jnp.float64)
         ring = ring.at[jnp.where(ok, slot, trash)].add(jnp.where(ok, weight, 0.0))
-        return ring, dynamic, lost
+        if record is not None:
+            record = _append_record(record, jnp.where(ok, idx, -1), step + 1, sent)
+        return ring, dynamic, lost, record
 
     n = jnp.minimum(n_spikes, spike_src.shape[0])
-    return jax.lax.fori_loop(0, n, one, (ring, dynamic, jnp.bool_(False)))
+    return jax.lax.fori_loop(0, n, one, (ring, dynamic, jnp.bool_(False), record))
+
+
+def new_record(capacity: int) -> dict[str, jax.Array]:
+    """An empty buffer of weight_recorder rows."""
+    return {
+        "syn": jnp.full(capacity, -1, jnp.int32),
+        "stamp": jnp.zeros(capacity, jnp.int64),
+        "weight": jnp.zeros(capacity),
+        "n": jnp.int64(0),
+        "full": jnp.bool_(False),
+    }
+
+
+def _append_record(record: dict, syn: jax.Array, stamp: jax.Array, weight: jax.Array) -> dict:
+    lanes = syn.shape[0]
+    fits = record["n"] + lanes <= record["syn"].shape[0]
+    at = jnp.where(fits, record["n"], 0)
+    keep = lambda old, new: jnp.where(fits, jax.lax.dynamic_update_slice(old, new, (at,)), old)  # noqa: E731
+    return {
+        "syn": keep(record["syn"], syn.astype(jnp.int32)),
+        "stamp": keep(record["stamp"], jnp.broadcast_to(stamp, (lanes,)).astype(jnp.int64)),
+        "weight": keep(record["weight"], jnp.broadcast_to(weight, (lanes,)).astype(jnp.float64)),
+        "n": record["n"] + jnp.where(fits, lanes, 0),
+        "full": record["full"] | ~fits,
+    }
 
 
 def _history_of(history: dict[str, jax.Array], local: jax.Array) -> dict[str, jax.Array]:

@@ -36,6 +36,7 @@ from .delivery import (
     deliver,
     deliver_plastic,
     is_uniform,
+    new_record,
 )
 from .errors import NESTErrors
 from .kernel import LAST_SPIKE
@@ -202,6 +203,8 @@ class Engine:
         # Plastic projections: one per (target group, synapse model), with the values
         # the synapses change carried from interval to interval.
         self.plastic_data, self.plastic_dynamic, self.plastic_home = [], [], []
+        # Per recorded plastic projection: (weight_recorder gid, per-synapse event columns).
+        self.weight_events: dict[int, tuple[int, dict[str, np.ndarray]]] = {}
         plastic_static = []
         history_groups = sorted(
             {gi for gi, syn_model in plastic_parts if k.synapse_models[syn_model].cls.reads_history}
@@ -211,6 +214,10 @@ class Engine:
             layout, data, dynamic, home = build_plastic_projection(
                 parts, self.n_spiking, gi, syn_cls, groups[gi].n, groups[gi].cls.spike_weighted
             )
+            recorder = int(k.synapse_models[syn_model].defaults.get("weight_recorder", 0))
+            if recorder:
+                layout = _replace_layout(layout, record=_RECORD_ROWS)
+                self.weight_events[len(plastic_static)] = (recorder, self._event_meta(syn_model, *home))
             plastic_static.append(layout)
             self.plastic_data.append(data)
             self.plastic_dynamic.append(dynamic)
@@ -537,13 +544,14 @@ class Engine:
                     np.int64(lo),
                     np.int64(hi),
                 )
-                new_carry, spk_rec, samples, flags = out
+                new_carry, (spk_rec, weight_rec), samples, flags = out
                 flags = np.asarray(flags)
                 if not flags.any():
                     break
                 self._grow(flags)
             self.dev_state, self.ring, self.stim_conn_state, self.syn_dyn, self.pending = new_carry
             self._collect_spikes(spk_rec)
+            self._collect_weights(weight_rec)
             self._collect_samples(samples, hi)
             if k.status["print_time"]:
                 _print_progress(hi, start, end, self.h, time.time() - wall0)
@@ -555,16 +563,55 @@ class Engine:
             self._flush_plastic(((end - 1) // self.D_nest) * self.D_nest, key)
         k.time_steps = end
 
+    def _event_meta(self, syn_model: str, blocks: np.ndarray, index: np.ndarray) -> dict[str, np.ndarray]:
+        """Sender, target, receptor and port of each synapse of a projection (in its
+        sorted order); the port is NEST's connection index: the synapse's position
+        among all connections of this model sorted by source (stably)."""
+        k = self.k
+        model_blocks = [b for b, blk in enumerate(k.connections) if blk.syn_model == syn_model]
+        sizes = [len(k.connections[b].source) for b in model_blocks]
+        offset = dict(zip(model_blocks, np.cumsum([0, *sizes]), strict=False))
+        src_all = np.concatenate([k.connections[b].source for b in model_blocks])
+        rank = np.empty(len(src_all), np.int64)
+        rank[np.argsort(src_all, kind="stable")] = np.arange(len(src_all))
+        pos = np.array([offset[b] for b in blocks], dtype=np.int64) + index
+        cols = {"senders": src_all[pos]}
+        cols["targets"] = np.concatenate([k.connections[b].target for b in model_blocks])[pos]
+        cols["receptors"] = np.concatenate(
+            [np.broadcast_to(k.connections[b].receptor, k.connections[b].source.shape) for b in model_blocks]
+        )[pos]
+        cols["ports"] = rank[pos]
+        return cols
+
+    def _collect_weights(self, records: list) -> None:
+        """Hand the weight_recorder rows of a call to their recorders."""
+        k = self.k
+        for j, (gid, meta) in self.weight_events.items():
+            rec = records[j]
+            n = int(rec["n"])
+            syn = np.asarray(rec["syn"])[:n]
+            keep = syn >= 0
+            syn = syn[keep]
+            stamps = np.asarray(rec["stamp"])[:n][keep]
+            values = {name: col[syn] for name, col in meta.items() if name != "senders"}
+            values["weights"] = np.asarray(rec["weight"])[:n][keep]
+            g = k.groups[k.node_group[gid - 1]]
+            i = int(k.node_local[gid - 1])
+            g.cls.add_weights(g, i, stamps, {"senders": meta["senders"][syn], **values}, self.h)
+
     def _flush_plastic(self, upto: int, key: jax.Array) -> None:
         """Pass the pending spikes emitted before step ``upto`` through the plastic synapses."""
         fn = _FLUSH.get(self.plan)
         if fn is None:
             fn = _FLUSH[self.plan] = jax.jit(_make_flush(self.plan))
-        self.ring, self.syn_dyn, self.pending, lost = fn(
+        self.ring, self.syn_dyn, self.pending, lost, records = fn(
             self.ring, self.syn_dyn, self.pending, self.dev_state, self.plastic_dev, key, np.int64(upto)
         )
         if bool(lost):
-            self._grow(np.array([False, False, False, True]))
+            self._grow(np.array([False, False, False, True, False]))
+        if any(bool(records[j]["full"]) for j in self.weight_events):
+            raise NESTErrors.KernelException("Too many weight_recorder events in one step for pynest_jax.")
+        self._collect_weights(records)
 
     def _grow(self, flags: np.ndarray) -> None:
         plan = self.plan
@@ -583,6 +630,10 @@ class Engine:
             changes["rec_capacity"] = plan.rec_capacity * 4
         if flags[2]:
             changes["rec_buffer"] = plan.rec_buffer * 4
+        if flags[4]:
+            changes["plastic"] = tuple(
+                _replace_layout(lay, record=lay.record * 4) if lay.record else lay for lay in plan.plastic
+            )
         self.plan = _replace(plan, **changes)
         grow = self.plan.spike_capacity - plan.spike_capacity
         if grow:
@@ -618,6 +669,12 @@ class Engine:
             g = k.groups[k.node_group[info["gid"] - 1]]
             i = int(k.node_local[info["gid"] - 1])
             g.cls.add_samples(g, i, stamps, buf, info, self.h, horizon, self.D_nest)
+
+
+def _replace_layout(layout: PlasticLayout, **changes: Any) -> PlasticLayout:
+    d = {f: getattr(layout, f) for f in layout.__dataclass_fields__}
+    d.update(changes)
+    return PlasticLayout(**d)
 
 
 def _replace(plan: Plan, **changes: Any) -> Plan:
@@ -741,6 +798,8 @@ _CACHE: dict[Plan, Any] = {}
 HISTORY = "__spike_history"
 # Spikes each neuron keeps in its history for plastic synapses.
 _HISTORY_LEN = 32
+# Initial rows of a weight_recorder buffer per plastic projection and call (grown on overflow).
+_RECORD_ROWS = 1 << 14
 # Spikes of one step archived (a multiple spike, e.g. a parrot repeating coincident input).
 _MAX_ARCHIVED = 4
 
@@ -766,10 +825,11 @@ def _make_flush(plan: Plan):
         due = (jnp.arange(K) < pend["n"]) & (pend["t0"] + pend["step"] < upto) & (pend["t0"] >= 0)
         n_due = jnp.sum(due)
         lost = jnp.bool_(False)
+        records = [new_record(layout.record) if layout.record else None for layout in plan.plastic]
         for j, (layout, pd) in enumerate(zip(plan.plastic, plastic, strict=True)):
             gi = layout.target_group
             width = plan.group_channels[gi] * plan.group_n[gi]
-            rings[gi], syn[j], lost_j = deliver_plastic(
+            rings[gi], syn[j], lost_j, records[j] = deliver_plastic(
                 rings[gi],
                 layout,
                 pd,
@@ -784,10 +844,11 @@ def _make_flush(plan: Plan):
                 n_due,
                 jax.random.fold_in(jax.random.fold_in(key, pend["t0"]), 2000 + j),
                 states[gi].get(HISTORY),
+                records[j],
             )
             lost = lost | lost_j
         rest = {name: jnp.roll(pend[name], -n_due) for name in ("step", "src", "cnt")}
-        return rings, syn, {**pend, **rest, "n": pend["n"] - n_due}, lost
+        return rings, syn, {**pend, **rest, "n": pend["n"] - n_due}, lost, records
 
     return flush
 
@@ -904,7 +965,7 @@ def _make_chunk(plan: Plan):
         return states, (spk, samples)
 
     def interval(params, projs, stim, rec_idx, samp_loc, samp_par, key, carry, t0, lo, hi):
-        states, rings, cstates, syn, pend, samp, rec, flags = carry
+        states, rings, cstates, syn, pend, wrec, samp, rec, flags = carry
         proj, plastic = projs
         rings = list(rings)
         if plan.plastic:
@@ -917,7 +978,7 @@ def _make_chunk(plan: Plan):
             for j, (layout, pd) in enumerate(zip(plan.plastic, plastic, strict=True)):
                 gi = layout.target_group
                 width = plan.group_channels[gi] * plan.group_n[gi]
-                rings[gi], syn[j], lost = deliver_plastic(
+                rings[gi], syn[j], lost, wrec[j] = deliver_plastic(
                     rings[gi],
                     layout,
                     pd,
@@ -932,8 +993,11 @@ def _make_chunk(plan: Plan):
                     n_due,
                     jax.random.fold_in(jax.random.fold_in(key, pend["t0"]), 1000 + j),
                     states[gi].get(HISTORY),
+                    wrec[j],
                 )
                 flags = flags.at[3].max(lost)
+                if wrec[j] is not None:
+                    flags = flags.at[4].max(wrec[j]["full"])
             pend = {**pend, "n": jnp.where(due, 0, pend["n"]), "t0": jnp.where(due, -1, pend["t0"])}
         virtual = None
         if plan.stim_sets:
@@ -1024,7 +1088,7 @@ def _make_chunk(plan: Plan):
             rec = (r_steps, r_src, r_cnt, r_n) + (r_off if precise else ())
             flags = flags.at[1].max(n_rec > KR)
             flags = flags.at[2].max(r_n > plan.rec_buffer)
-        return list(states), rings, cstates, syn, pend, samp, rec, flags
+        return list(states), rings, cstates, syn, pend, wrec, samp, rec, flags
 
     def chunk(params, proj, stim, rec_idx, samp_loc, samp_par, key, carry, first, n_iv, lo, hi):
         states, rings, cstates, syn, pend = carry
@@ -1039,7 +1103,8 @@ def _make_chunk(plan: Plan):
             )
             for m in range(len(plan.samplers))
         ]
-        flags = jnp.zeros(4, dtype=bool)
+        flags = jnp.zeros(5, dtype=bool)
+        wrec = [new_record(layout.record) if layout.record else None for layout in plan.plastic]
 
         def cond(c):
             j, c = c
@@ -1051,11 +1116,11 @@ def _make_chunk(plan: Plan):
             return j + 1, interval(params, proj, stim, rec_idx, samp_loc, samp_par, key, c, t0, lo, hi)
 
         # Stop at the first overflow: the caller grows the buffers and redoes the call.
-        c = (list(states), list(rings), list(cstates), list(syn), pend, samp, rec, flags)
-        _, (states, rings, cstates, syn, pend, samp, rec, flags) = jax.lax.while_loop(
+        c = (list(states), list(rings), list(cstates), list(syn), pend, wrec, samp, rec, flags)
+        _, (states, rings, cstates, syn, pend, wrec, samp, rec, flags) = jax.lax.while_loop(
             cond, body, (jnp.int64(0), c)
         )
-        return (states, rings, cstates, syn, pend), rec, samp, flags
+        return (states, rings, cstates, syn, pend), (rec, wrec), samp, flags
 
     return chunk
 

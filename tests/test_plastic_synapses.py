@@ -186,3 +186,37 @@ def stdp_errors(nest) -> dict:
 def test_stdp_keys_and_errors_match_nest() -> None:
     ref, ours = run_both(stdp_errors)
     assert ours == ref
+
+
+# ------------------------------------------------------------------ weight_recorder
+def recorded_weights(nest, model: str, seed: int, pieces: tuple[float, ...]) -> dict:
+    """Two presynaptic parrots onto two targets through a plastic model that reports to a
+    weight_recorder (set with CopyModel); the events after runs split inside slices."""
+    nest.resolution = 0.1
+    wr = nest.Create("weight_recorder")
+    nest.CopyModel(model, "recorded", {"weight_recorder": wr})
+    sgs = [
+        nest.Create("spike_generator", params={"spike_times": _poisson_train(seed + i, 30, 40.0)})
+        for i in range(3)
+    ]
+    pre, post = nest.Create("parrot_neuron", 2), nest.Create("parrot_neuron", 2)
+    nest.Connect(sgs[0], pre[0])
+    nest.Connect(sgs[1], pre[1])
+    nest.Connect(sgs[2], post)
+    nest.Connect(pre, post, syn_spec={"synapse_model": "recorded", "weight": 10.0, "delay": 2.0})
+    for t in pieces:
+        nest.Simulate(t)
+    return {key: np.asarray(v) for key, v in wr.get("events").items()} | {"n": wr.get("n_events")}
+
+
+@pytest.mark.parametrize("model", ["stdp_synapse", "tsodyks2_synapse", "stdp_synapse_hom"])
+@pytest.mark.parametrize("seed", [1, 7])
+def test_weight_recorder_matches_nest(model: str, seed: int) -> None:
+    """Every event: sender, target, time, weight sent, receptor and port, in NEST's order."""
+    ref, ours = run_both(recorded_weights, model=model, seed=seed, pieces=(2.5, 100.0, 333.3))
+    assert set(ours) == set(ref)
+    assert ref["n"] == ours["n"] > 50
+    for key in ("senders", "targets", "ports", "receptors"):
+        np.testing.assert_array_equal(ours[key], ref[key])
+    np.testing.assert_allclose(ours["times"], ref["times"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(ours["weights"], ref["weights"], rtol=1e-12)
