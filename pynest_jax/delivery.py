@@ -325,22 +325,25 @@ def deliver_plastic(
         t_spike = ((step + 1) * tics).astype(jnp.float64) * 0.001  # NEST's stamp in ms
         values = {name: v[idx] for name, v in {**fixed, **dynamic}.items() if name not in ("row_ptr", "tgt")}
         values["delay_ms"] = (values["delay"] * tics).astype(jnp.float64) * 0.001
+        count = spike_count[i].astype(jnp.float64)
+        values["multiplicity"] = jnp.broadcast_to(count, lane.shape)
         if history is not None:
             post = _history_of(history, fixed["tgt"][idx] % layout.n_targets)
             values["post"] = post
             # Spikes after the synapse's previous one (minus the dendritic delay) are read.
             oldest = post["t"][0]
             lost = lost | jnp.any(ok & post["full"] & (oldest > values["t_lastspike"] - values["delay_ms"]))
-        new, sent = layout.synapse.transmit(values, t_spike, jax.random.fold_in(key, i))
+        new, sent, *passed = layout.synapse.transmit(values, t_spike, jax.random.fold_in(key, i))
+        passed = passed[0] if passed else count
         dynamic = {
             name: v.at[idx].set(jnp.where(ok, new[name], v[idx]) if name in new else v[idx])
             for name, v in dynamic.items()
         }
         slot = ((step + fixed["delay"][idx]) % ring_len) * width + fixed["tgt"][idx]
-        weight = (sent if layout.weighted else 1.0) * spike_count[i].astype(jnp.float64)
+        weight = (sent if layout.weighted else 1.0) * passed
         ring = ring.at[jnp.where(ok, slot, trash)].add(jnp.where(ok, weight, 0.0))
         if record is not None:
-            record = _append_record(record, jnp.where(ok, idx, -1), step + 1, sent)
+            record = _append_record(record, jnp.where(ok & (passed > 0), idx, -1), step + 1, sent)
         return ring, dynamic, lost, record
 
     n = jnp.minimum(n_spikes, spike_src.shape[0])

@@ -166,7 +166,11 @@ def runs_for(name: str, scenario_set: str = "full") -> tuple[list[sc.Run], list[
             else ("weight", "delay")
         )
         common = tuple(syn.common) if syn is not None else ()
-        return sc.synapse_runs(name, per_conn, common, res), notes
+        runs = sc.synapse_runs(name, per_conn, common, res)
+        if stochastic:
+            notes.append("stochastic: the network made deterministic compared exactly, release by statistics")
+            runs += sc.stochastic_synapse_runs(name, res)
+        return runs, notes
     if name in sc.CURRENT_GENERATOR_PARAMS:
         return sc.current_generator_runs(name, res), notes
     if name in sc.SPIKE_SOURCE_PARAMS:

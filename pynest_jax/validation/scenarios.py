@@ -861,6 +861,12 @@ def recorder_runs(model: str, resolutions: Sequence[float] = RESOLUTIONS) -> lis
 SYNAPSE_TARGET: dict[str, str] = {
     "clopath_synapse": "aeif_psc_delta_clopath",
 }
+# Defaults that make a stochastic synapse deterministic in the network scenario (every
+# spike transmitted; all quantal sites recover between spikes and all release).
+SYNAPSE_DETERMINISTIC: dict[str, dict[str, Any]] = {
+    "bernoulli_synapse": {"p_transmit": 1.0},
+    "quantal_stp_synapse": {"U": 1.0, "u": 1.0, "tau_rec": 1e-3, "n": 2, "a": 2},
+}
 
 
 def synapse_runs(
@@ -872,7 +878,8 @@ def synapse_runs(
     targets; compares the targets' recordables and spikes, the connection table
     (``per_conn`` entries of every connection, i.e. weights after plasticity) and the
     model's ``common`` properties. A weight shared by all connections (``_hom_w``) is
-    set with CopyModel; negative weights are used only for static synapses."""
+    set with CopyModel; negative weights are used only for static synapses. A
+    stochastic synapse runs with the defaults of ``SYNAPSE_DETERMINISTIC``."""
     base = name.removesuffix("_hpc").removesuffix("_lbl")
     target = SYNAPSE_TARGET.get(base, "iaf_psc_alpha")
     signed = base.startswith("static")
@@ -883,9 +890,10 @@ def synapse_runs(
             model = name
             rng = np.random.default_rng(model_seed(base))
             hom_w = "weight" in common
-            if hom_w:
+            defaults = {**SYNAPSE_DETERMINISTIC.get(base, {}), **({"weight": 350.0} if hom_w else {})}
+            if defaults:
                 model = "syn_under_test"
-                nest.CopyModel(name, model, {"weight": 350.0})
+                nest.CopyModel(name, model, defaults)
             pre = nest.Create("iaf_psc_alpha", 4, params=[{"I_e": 380.0 + 60.0 * i} for i in range(4)])
             sg = nest.Create("spike_generator", params={"spike_times": [3.0, 15.0, 15.5, 16.0, 40.0]})
             parrot = nest.Create("parrot_neuron")
@@ -933,6 +941,117 @@ def synapse_runs(
         return build
 
     return [Run(name, ("network",), h, make(h), "B") for h in resolutions]
+
+
+# ------------------------------------------------------------------ stochastic synapses
+
+# Per stochastic synapse: its statistical scenarios' defaults. "transmission" and
+# "release" make every spike an independent binomial draw (all quantal sites recover
+# between spikes, u stays U), so the released amount over all synapses is binomial with
+# known trials; "depression" lets sites recover stochastically and u facilitate.
+STOCHASTIC_SYNAPSES: dict[str, dict[str, dict[str, Any]]] = {
+    "bernoulli_synapse": {"transmission": {"p_transmit": 0.5}},
+    "quantal_stp_synapse": {
+        "release": {"U": 0.3, "u": 0.3, "tau_rec": 1e-3, "tau_fac": 0.0, "n": 5, "a": 5},
+        "depression": {"U": 0.4, "u": 0.4, "tau_rec": 20.0, "tau_fac": 10.0, "n": 5, "a": 5},
+    },
+}
+STAT_SYN_SPIKES = 100  # presynaptic spikes, 5 ms apart
+STAT_SYN_TARGETS = 200  # synapses (one target each) per scenario
+# A target that sums its input: the membrane jumps by the weight and does not decay
+# measurably (relative 5e-8 over the run), so round(V_m / weight) counts the released units.
+ACCUMULATOR = {"E_L": 0.0, "V_m": 0.0, "V_reset": 0.0, "V_th": 1e9, "tau_m": 1e10, "C_m": 1.0}
+
+
+def stochastic_synapse_runs(name: str, resolutions: Sequence[float] = RESOLUTIONS) -> list[Run]:
+    """A parrot relays STAT_SYN_SPIKES regular spikes through the synapse (defaults of
+    each scenario set with CopyModel, weight 1) to STAT_SYN_TARGETS summing
+    ``iaf_psc_delta``; each target's final V_m is the amount released to it. Compared:
+    binomial scenarios by Fisher's exact test of equal release probability (about 20000
+    Bernoulli trials for ``bernoulli_synapse`` at p = 0.5, 100000 site trials for
+    quantal release at u = 0.3: power against a 5% difference 0.99 and > 0.999), the
+    ``depression`` scenario by Welch's t-test of the mean amount per synapse (power from
+    the measured variance, required >= 0.9), and the per-synapse values the synapse
+    updates deterministically (``u``) exactly. A ``bernoulli_synapse`` with
+    ``p_transmit`` 0 must transmit nothing."""
+    base = name.removesuffix("_hpc").removesuffix("_lbl")
+    specs = STOCHASTIC_SYNAPSES.get(base)
+    if specs is None:
+        return []
+    times = [5.0 * (i + 1) for i in range(STAT_SYN_SPIKES)]
+
+    def make(h: float) -> Build:
+        def build(nest: Any, only: tuple[str, ...]) -> dict[str, Any]:
+            kernel(nest, h)
+            sg = nest.Create("spike_generator", params={"spike_times": times})
+            parrot = nest.Create("parrot_neuron")
+            nest.Connect(sg, parrot)
+            groups = {}
+            for label in only:
+                model = f"syn_{label}"
+                nest.CopyModel(name, model, specs[label])
+                groups[label] = nest.Create("iaf_psc_delta", STAT_SYN_TARGETS, params=ACCUMULATOR)
+                nest.Connect(parrot, groups[label], syn_spec={"synapse_model": model, "weight": 1.0})
+            silent = None
+            if "p_transmit" in next(iter(specs.values())):
+                silent = nest.Create("iaf_psc_delta", 5, params=ACCUMULATOR)
+                nest.Connect(parrot, silent, syn_spec={"synapse_model": name, "p_transmit": 0.0})
+            nest.Simulate(times[-1] + 5.0)
+            samples, exact = {}, {}
+            for label, targets in groups.items():
+                params = specs[label]
+                totals = np.rint(np.asarray(targets.get("V_m"), float))
+                binomial = params.get("tau_rec", 1.0) < 0.01 or "p_transmit" in params
+                sites = params.get("n", 1)
+                trials = len(times) * sites * len(totals) if binomial else None
+                samples[label] = {"totals": totals, "trials": trials}
+                if "u" in params:
+                    conns = nest.GetConnections(parrot, targets)
+                    exact[label] = {"u": np.asarray(conns.get("u"), float).tolist()}
+            if silent is not None:
+                label = next(iter(groups))
+                exact.setdefault(label, {})["transmitted at p_transmit 0"] = float(
+                    np.sum(np.abs(np.asarray(silent.get("V_m"), float)))
+                )
+            return {"groups": {}, "samples": samples, "exact": exact}
+
+        return build
+
+    return [
+        Run(name, tuple(specs), h, make(h), "E", kind="statistical", measure=measure_stochastic_synapse)
+        for h in resolutions
+    ]
+
+
+def proportion_test(k_ref: int, n_ref: int, k_ours: int, n_ours: int, quantity: str) -> Any:
+    """Fisher's exact test of equal success probabilities of two binomial samples;
+    power against a 5% relative difference of the probability (normal approximation)."""
+    from scipy import stats
+
+    from .measure import StatTest, _normal_power
+
+    p = float(stats.fisher_exact([[k_ref, n_ref - k_ref], [k_ours, n_ours - k_ours]]).pvalue)
+    q = k_ref / n_ref if n_ref else 0.0
+    se = np.sqrt(max(q * (1.0 - q), 1e-300) * (1.0 / n_ref + 1.0 / n_ours))
+    return StatTest(
+        "Fisher exact test of equal probabilities", quantity, p, n_ref, n_ours, _normal_power(0.05 * q, se)
+    )
+
+
+def measure_stochastic_synapse(result_of: Callable[[str], Any], ref: dict, ours: dict) -> None:
+    from .measure import mean_test, require_power
+
+    for label, r in ref["samples"].items():
+        o, res = ours["samples"][label], result_of(label)
+        if r["trials"] is not None:
+            test = proportion_test(
+                int(r["totals"].sum()), r["trials"], int(o["totals"].sum()), o["trials"], "released units"
+            )
+        else:
+            effect = 0.05 * float(np.mean(r["totals"]))
+            test = mean_test(r["totals"], o["totals"], "released units per synapse", effect)
+        res.stats.append(test)
+        require_power(res, test)
 
 
 # ------------------------------------------------------------------ stochastic devices
