@@ -182,6 +182,10 @@ def SetDefaults(model: str, params: Any, val: Any = None) -> None:
             new[k] = float(v) if props[k].dtype is float else v
         if "weight" in entry.cls.common and "weight" in params and _model_in_use(model):
             raise NESTErrors.BadProperty("Common properties cannot be changed after connections exist.")
+        trial = {k: np.asarray([new.get(k, entry.cls_default(k))]) for k in props}
+        bad = entry.cls.check(trial)
+        if bad is not None:
+            raise NESTErrors.BadProperty(bad)
         entry.defaults = new
         KERNEL.invalidate()
 

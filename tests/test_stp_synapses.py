@@ -393,3 +393,24 @@ def test_bernoulli_into_parrot_matches_nest() -> None:
     table = [[ref["passed"], trials - ref["passed"]], [ours["passed"], trials - ours["passed"]]]
     assert fisher_exact(table).pvalue > 0.01
     assert 0.35 < ours["passed"] / trials < 0.45
+
+
+def defaults_errors(nest) -> dict:
+    out = {}
+    for model, bad in (
+        ("tsodyks_synapse", {"U": 1.5}),
+        ("tsodyks2_synapse", {"tau_rec": 0.0}),
+        ("stdp_synapse", {"Kplus": -1.0}),
+        ("tsodyks_synapse_hom", {"tau_psc": -1.0}),
+    ):
+        try:
+            nest.SetDefaults(model, bad)
+            out[model] = None
+        except Exception as exc:  # noqa: BLE001 - the class name is compared
+            out[model] = type(exc).__name__
+    return out
+
+
+def test_set_defaults_checks_values_as_nest() -> None:
+    ref, ours = run_both(defaults_errors)
+    assert ours == ref

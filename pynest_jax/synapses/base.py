@@ -76,5 +76,9 @@ class SynapseEntry:
     def default(self, key: str) -> Any:
         if key in self.defaults:
             return self.defaults[key]
+        return self.cls_default(key)
+
+    def cls_default(self, key: str) -> Any:
+        """The model's own default of ``key``."""
         props = {**self.cls.params, **self.cls.common}
         return props[key].default
