@@ -316,38 +316,49 @@ def deliver_plastic(
     tics = tics_per_step(h)
 
     def one(i, carry):
-        ring, dynamic, lost, record = carry
         src = spike_src[i]
         start = rp[src]
         ok = lane < rp[src + 1] - start
         idx = jnp.where(ok, start + lane, pad)
         step = t0 + spike_step[i]
         t_spike = ((step + 1) * tics).astype(jnp.float64) * 0.001  # NEST's stamp in ms
-        values = {name: v[idx] for name, v in {**fixed, **dynamic}.items() if name not in ("row_ptr", "tgt")}
-        values["delay_ms"] = (values["delay"] * tics).astype(jnp.float64) * 0.001
-        count = spike_count[i].astype(jnp.float64)
-        values["multiplicity"] = jnp.broadcast_to(count, lane.shape)
-        if history is not None:
-            post = _history_of(history, fixed["tgt"][idx] % layout.n_targets)
-            values["post"] = post
-            # Spikes after the synapse's previous one (minus the dendritic delay) are read.
-            oldest = post["t"][0]
-            lost = lost | jnp.any(ok & post["full"] & (oldest > values["t_lastspike"] - values["delay_ms"]))
-        new, sent, *passed = layout.synapse.transmit(values, t_spike, jax.random.fold_in(key, i))
-        passed = passed[0] if passed else count
-        dynamic = {
-            name: v.at[idx].set(jnp.where(ok, new[name], v[idx]) if name in new else v[idx])
-            for name, v in dynamic.items()
-        }
         slot = ((step + fixed["delay"][idx]) % ring_len) * width + fixed["tgt"][idx]
-        weight = (sent if layout.weighted else 1.0) * passed
-        ring = ring.at[jnp.where(ok, slot, trash)].add(jnp.where(ok, weight, 0.0))
-        if record is not None:
-            record = _append_record(record, jnp.where(ok & (passed > 0), idx, -1), step + 1, sent)
-        return ring, dynamic, lost, record
+        post = _history_of(history, fixed["tgt"][idx] % layout.n_targets) if history is not None else None
 
+        def single(r, carry):
+            # NEST passes each spike of a multiple spike through the synapse on its own.
+            ring, dynamic, lost, record = carry
+            values = {
+                name: v[idx] for name, v in {**fixed, **dynamic}.items() if name not in ("row_ptr", "tgt")
+            }
+            values["delay_ms"] = (values["delay"] * tics).astype(jnp.float64) * 0.001
+            if post is not None:
+                values["post"] = post
+                # Spikes after the synapse's previous one (minus the dendritic delay) are read.
+                stale = post["full"] & (post["t"][0] > values["t_lastspike"] - values["delay_ms"])
+                lost = lost | jnp.any(ok & stale)
+            spike_key = jax.random.fold_in(jax.random.fold_in(key, i), r)
+            new, sent, *passed = layout.synapse.transmit(values, t_spike, spike_key)
+            passed = passed[0] if passed else 1.0
+            dynamic = {
+                name: v.at[idx].set(jnp.where(ok, new[name], v[idx]) if name in new else v[idx])
+                for name, v in dynamic.items()
+            }
+            weight = (sent if layout.weighted else 1.0) * passed
+            ring = ring.at[jnp.where(ok, slot, trash)].add(jnp.where(ok, weight, 0.0))
+            if record is not None:
+                record = _append_record(record, jnp.where(ok & (passed > 0), idx, -1), step + 1, sent)
+            return ring, dynamic, lost, record
+
+        return jax.lax.fori_loop(0, spike_count[i], single, carry)
+
+    # Only spikes of sources with synapses here are taken, still in time order.
     n = jnp.minimum(n_spikes, spike_src.shape[0])
-    return jax.lax.fori_loop(0, n, one, (ring, dynamic, jnp.bool_(False), record))
+    src_ok = jnp.clip(spike_src, 0, rp.shape[0] - 2)
+    relevant = (jnp.arange(spike_src.shape[0]) < n) & (rp[src_ok + 1] > rp[src_ok])
+    order = jnp.argsort(~relevant, stable=True)
+    spike_src, spike_step, spike_count = spike_src[order], spike_step[order], spike_count[order]
+    return jax.lax.fori_loop(0, jnp.sum(relevant), one, (ring, dynamic, jnp.bool_(False), record))
 
 
 def new_record(capacity: int) -> dict[str, jax.Array]:

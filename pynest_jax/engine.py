@@ -595,9 +595,14 @@ class Engine:
             stamps = np.asarray(rec["stamp"])[:n][keep]
             values = {name: col[syn] for name, col in meta.items() if name != "senders"}
             values["weights"] = np.asarray(rec["weight"])[:n][keep]
+            # NEST delivers a slice's spikes by sender, then time; a spike's synapses by port.
+            senders = meta["senders"][syn]
+            order = np.lexsort((values["ports"], stamps, senders, (stamps - 1) // self.D_nest))
+            stamps, senders = stamps[order], senders[order]
+            values = {name: v[order] for name, v in values.items()}
             g = k.groups[k.node_group[gid - 1]]
             i = int(k.node_local[gid - 1])
-            g.cls.add_weights(g, i, stamps, {"senders": meta["senders"][syn], **values}, self.h)
+            g.cls.add_weights(g, i, stamps, {"senders": senders, **values}, self.h)
 
     def _flush_plastic(self, upto: int, key: jax.Array) -> None:
         """Pass the pending spikes emitted before step ``upto`` through the plastic synapses."""

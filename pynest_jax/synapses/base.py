@@ -49,10 +49,10 @@ class SynapseModel:
     @classmethod
     def transmit(cls, p: dict[str, Any], t_spike: Any, key: Any) -> tuple:
         """A presynaptic spike stamped ``t_spike`` (ms) passes the synapses whose values
-        are ``p`` (one array entry per synapse; ``common`` properties included, and the
-        spike's ``multiplicity``): their new dynamic values and the weight each sends,
-        optionally followed by how many of the spikes each synapse transmits (all by
-        default; 0: no event reaches the target or the weight_recorder). ``key`` is a
+        are ``p`` (one array entry per synapse; ``common`` properties included): their
+        new dynamic values and the weight each sends, optionally followed by whether
+        each synapse transmits the spike (1 by default; 0: no event reaches the target
+        or the weight_recorder). Each spike of a multiple spike passes on its own. ``key`` is a
         JAX random key of this spike, for stochastic synapses. Only plastic synapse
         models implement it."""
         raise NotImplementedError

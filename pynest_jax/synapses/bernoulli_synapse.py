@@ -1,14 +1,9 @@
 """``bernoulli_synapse``: each presynaptic spike is transmitted with probability ``p_transmit``.
 
-NEST draws one uniform number per spike of the event's multiplicity and sends
-the event, with ``weight`` and the number of spikes that passed as its
-multiplicity, if any passed. The synapse keeps no state, but its random draw
-at every spike makes it an event-driven (plastic) synapse here.
-
-Deliberate difference: ``transmit`` does not see a spike's multiplicity, and the
-engine multiplies what it sends by it, so a multiple spike (e.g. from a parrot
-repeating coinciding input spikes) passes or fails as a whole, where NEST draws
-once per spike. Spikes of neurons, which come one at a time, are unaffected.
+Each spike (also each spike of a multiple spike, which passes on its own as in
+NEST) draws one uniform number; a spike that fails reaches neither the target
+nor a weight_recorder. The synapse keeps no state, but its random draw at
+every spike makes it an event-driven (plastic) synapse here.
 """
 
 from __future__ import annotations
@@ -50,6 +45,7 @@ class bernoulli_synapse(SynapseModel):
 
     @classmethod
     def transmit(cls, p, t_spike, key):
-        """Each spike of a multiple spike passes on its own with probability p_transmit."""
-        passed = jax.random.binomial(key, p["multiplicity"], p["p_transmit"])
+        """The spike passes with probability p_transmit (each spike of a multiple spike
+        comes on its own)."""
+        passed = (jax.random.uniform(key, p["p_transmit"].shape) < p["p_transmit"]).astype(float)
         return {}, p["weight"], passed

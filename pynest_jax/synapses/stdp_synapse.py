@@ -12,6 +12,7 @@ The target keeps its spike history with Kminus (``tau_minus`` of the neuron).
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -78,12 +79,18 @@ class stdp_synapse(SynapseModel):
     def transmit(cls, p, t_spike, key):
         post, d, t_last = p["post"], p["delay_ms"], p["t_lastspike"]
         t1, t2 = t_last - d, t_spike - d
-        w = p["weight"]
-        for j in range(post["t"].shape[0]):  # oldest first
-            t_post = post["t"][j]
-            read = post["valid"][j] & (t_post - t1 >= STDP_EPS) & (t2 - t_post > -STDP_EPS)
-            kplus = p["Kplus"] * jnp.exp((t_last - (t_post + d)) / p["tau_plus"])
-            w = jnp.where(read, facilitate(p, w, kplus), w)
+        # The history is oldest first, so the spikes read form one run of entries.
+        read = post["valid"] & (post["t"] - t1 >= STDP_EPS) & (t2 - post["t"] > -STDP_EPS)
+        first = jnp.argmax(read, axis=0)
+        count = jnp.sum(read, axis=0)
+        lanes = jnp.arange(read.shape[1])
+
+        def facilitate_one(j, w):
+            row = jnp.minimum(first + j, read.shape[0] - 1)
+            kplus = p["Kplus"] * jnp.exp((t_last - (post["t"][row, lanes] + d)) / p["tau_plus"])
+            return jnp.where(j < count, facilitate(p, w, kplus), w)
+
+        w = jax.lax.fori_loop(0, jnp.max(count, initial=0), facilitate_one, p["weight"])
         w = depress(p, w, kminus_at(post, t2))
         kplus = p["Kplus"] * jnp.exp((t_last - t_spike) / p["tau_plus"]) + 1.0
         return {"weight": w, "Kplus": kplus, "t_lastspike": jnp.broadcast_to(t_spike, w.shape)}, w

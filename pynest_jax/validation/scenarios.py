@@ -795,6 +795,11 @@ def _firing_network(nest: Any) -> tuple[Any, Any]:
 
 
 RECORDER_CONFIGS: dict[str, dict[str, dict[str, Any]]] = {
+    "weight_recorder": {
+        "defaults": {},
+        "window_origin": {"start": 20.0, "stop": 70.0, "origin": 5.0},
+        "time_in_steps": {"time_in_steps": True},
+    },
     "spike_recorder": {
         "defaults": {},
         "window_origin": {"start": 20.0, "stop": 70.0, "origin": 5.0},
@@ -822,7 +827,8 @@ RECORDER_CONFIGS: dict[str, dict[str, dict[str, Any]]] = {
 def recorder_runs(model: str, resolutions: Sequence[float] = RESOLUTIONS) -> list[Run]:
     """The recorder, in several configurations, records a small firing network; the
     events are compared entry by entry (spike events after sorting by time and sender,
-    sampled events in recorded order)."""
+    sampled events in recorded order; a weight_recorder gets the weights of STDP
+    synapses among the network's neurons)."""
     configs = RECORDER_CONFIGS.get(model, {"defaults": {}})
 
     def make(h: float) -> Build:
@@ -839,6 +845,10 @@ def recorder_runs(model: str, resolutions: Sequence[float] = RESOLUTIONS) -> lis
                 rec = nest.Create(model, params=params)
                 if model in ("multimeter", "voltmeter"):
                     nest.Connect(rec, n)
+                elif model == "weight_recorder":  # STDP synapses among the neurons report to it
+                    nest.CopyModel("stdp_synapse", f"reported_{label}", {"weight_recorder": rec})
+                    syn = {"synapse_model": f"reported_{label}", "weight": 5.0, "delay": 1.5}
+                    nest.Connect(n + parrot, n, "all_to_all", syn)
                 else:
                     nest.Connect(n + parrot, rec)
                 recs[label] = rec
