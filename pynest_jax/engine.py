@@ -820,6 +820,36 @@ def _compiled(plan: Plan):
 _FLUSH: dict[Plan, Any] = {}
 
 
+def _deliver_pending(plan, plastic, rings, syn, pend, n_due, key, tag, states, records):
+    """Pass the first ``n_due`` pending spikes through every plastic projection; returns
+    the rings, the synapse values, whether a needed history entry was gone, and the
+    weight_recorder rows."""
+    rings, syn, records = list(rings), list(syn), list(records)
+    lost = jnp.bool_(False)
+    for j, (layout, pd) in enumerate(zip(plan.plastic, plastic, strict=True)):
+        gi = layout.target_group
+        width = plan.group_channels[gi] * plan.group_n[gi]
+        rings[gi], syn[j], lost_j, records[j] = deliver_plastic(
+            rings[gi],
+            layout,
+            pd,
+            syn[j],
+            pend["t0"],
+            plan.L,
+            width,
+            plan.h,
+            pend["step"],
+            pend["src"],
+            pend["cnt"],
+            n_due,
+            jax.random.fold_in(jax.random.fold_in(key, pend["t0"]), tag + j),
+            states[gi].get(HISTORY),
+            records[j],
+        )
+        lost = lost | lost_j
+    return rings, syn, lost, records
+
+
 def _make_flush(plan: Plan):
     """Pass the pending spikes emitted before a step through their plastic synapses
     (a prefix of the pending list, which is in time order); the rest stays pending."""
@@ -829,29 +859,10 @@ def _make_flush(plan: Plan):
         K = pend["step"].shape[0]
         due = (jnp.arange(K) < pend["n"]) & (pend["t0"] + pend["step"] < upto) & (pend["t0"] >= 0)
         n_due = jnp.sum(due)
-        lost = jnp.bool_(False)
         records = [new_record(layout.record) if layout.record else None for layout in plan.plastic]
-        for j, (layout, pd) in enumerate(zip(plan.plastic, plastic, strict=True)):
-            gi = layout.target_group
-            width = plan.group_channels[gi] * plan.group_n[gi]
-            rings[gi], syn[j], lost_j, records[j] = deliver_plastic(
-                rings[gi],
-                layout,
-                pd,
-                syn[j],
-                pend["t0"],
-                plan.L,
-                width,
-                plan.h,
-                pend["step"],
-                pend["src"],
-                pend["cnt"],
-                n_due,
-                jax.random.fold_in(jax.random.fold_in(key, pend["t0"]), 2000 + j),
-                states[gi].get(HISTORY),
-                records[j],
-            )
-            lost = lost | lost_j
+        rings, syn, lost, records = _deliver_pending(
+            plan, plastic, rings, syn, pend, n_due, key, 2000, states, records
+        )
         rest = {name: jnp.roll(pend[name], -n_due) for name in ("step", "src", "cnt")}
         return rings, syn, {**pend, **rest, "n": pend["n"] - n_due}, lost, records
 
@@ -979,30 +990,13 @@ def _make_chunk(plan: Plan):
             # this interval's input rows are read.
             due = (pend["t0"] >= 0) & (pend["t0"] < t0)
             n_due = jnp.where(due, pend["n"], 0)
-            syn = list(syn)
-            for j, (layout, pd) in enumerate(zip(plan.plastic, plastic, strict=True)):
-                gi = layout.target_group
-                width = plan.group_channels[gi] * plan.group_n[gi]
-                rings[gi], syn[j], lost, wrec[j] = deliver_plastic(
-                    rings[gi],
-                    layout,
-                    pd,
-                    syn[j],
-                    pend["t0"],
-                    L,
-                    width,
-                    plan.h,
-                    pend["step"],
-                    pend["src"],
-                    pend["cnt"],
-                    n_due,
-                    jax.random.fold_in(jax.random.fold_in(key, pend["t0"]), 1000 + j),
-                    states[gi].get(HISTORY),
-                    wrec[j],
-                )
-                flags = flags.at[3].max(lost)
-                if wrec[j] is not None:
-                    flags = flags.at[4].max(wrec[j]["full"])
+            rings, syn, lost, wrec = _deliver_pending(
+                plan, plastic, rings, syn, pend, n_due, key, 1000, states, wrec
+            )
+            flags = flags.at[3].max(lost)
+            for record in wrec:
+                if record is not None:
+                    flags = flags.at[4].max(record["full"])
             pend = {**pend, "n": jnp.where(due, 0, pend["n"]), "t0": jnp.where(due, -1, pend["t0"])}
         virtual = None
         if plan.stim_sets:

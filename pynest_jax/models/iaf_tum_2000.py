@@ -28,10 +28,9 @@ import numpy as np
 
 from ..errors import NESTErrors
 from ..kernel import LAST_SPIKE
-from ..timeconv import MS_PER_TIC, ms_to_steps, tics_per_step
+from ..timeconv import MS_PER_TIC, tics_per_step
 from .base import ARCHIVING_PARAMS, NodeModel, Prop, StepContext, register
-from .iaf_psc.iaf_psc_exp import _escape_noise
-from .iaf_psc.propagators import exp, exp_psc_propagator
+from .iaf_psc.iaf_psc_exp import _escape_noise, iaf_psc_exp
 from .iaf_psc.shared import (
     IAF_PARAMS,
     IGNORE_AND_SPIKE_PARAMS,
@@ -39,7 +38,6 @@ from .iaf_psc.shared import (
     first_error,
     non_negative_rule,
     positive_rule,
-    relative_potentials,
     reset_rule,
     unknown_receptor,
 )
@@ -166,24 +164,9 @@ class iaf_tum_2000(NodeModel):
 
     @classmethod
     def device_params(cls, p, h):
-        tau_m, c_m = p["tau_m"], p["C_m"]
-        p22 = exp(-h / tau_m)
-        p11_ex = exp(-h / p["tau_syn_ex"])
-        delta = p["delta"]
+        """iaf_psc_exp's propagators and escape-noise constants, plus the release dynamics."""
         return {
-            **relative_potentials(p),
-            "P11_ex": p11_ex,
-            "P11_in": exp(-h / p["tau_syn_in"]),
-            "one_minus_P11_ex": 1.0 - p11_ex,
-            "P22": p22,
-            "P21_ex": exp_psc_propagator(p["tau_syn_ex"], tau_m, c_m, h),
-            "P21_in": exp_psc_propagator(p["tau_syn_in"], tau_m, c_m, h),
-            "P20": tau_m / c_m * (1.0 - p22),
-            "refr_steps": ms_to_steps(p["t_ref"], h),
-            "hard": delta < _DELTA_EPS,
-            "noisy": delta > _DELTA_EPS,
-            "inv_delta": 1.0 / np.where(delta > _DELTA_EPS, delta, 1.0),
-            "rho_h": p["rho"] * h * 1e-3,
+            **iaf_psc_exp.device_params(p, h),
             "tau_fac": p["tau_fac"],
             "tau_psc": p["tau_psc"],
             "tau_rec": p["tau_rec"],
