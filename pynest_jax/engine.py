@@ -820,6 +820,15 @@ def _compiled(plan: Plan):
 _FLUSH: dict[Plan, Any] = {}
 
 
+def release_compiled() -> None:
+    """Drop every compiled network step (they are compiled again when needed). A
+    process that compiles thousands of networks (the test suite) otherwise keeps all
+    their code mapped, and XLA:CPU crashed once it held too many."""
+    _CACHE.clear()
+    _FLUSH.clear()
+    jax.clear_caches()
+
+
 def _deliver_pending(plan, plastic, rings, syn, pend, n_due, key, tag, states, records):
     """Pass the first ``n_due`` pending spikes through every plastic projection; returns
     the rings, the synapse values, whether a needed history entry was gone, and the

@@ -321,9 +321,13 @@ def validate_all(
     names: Iterable[str] | None = None, scenario_set: str = "full", verbose: bool = False
 ) -> dict[str, ModelReport]:
     """Measure every registered model (or the given ones)."""
+    from ..engine import release_compiled
+
     out = {}
     for name in sorted(registered_models() if names is None else names):
         out[name] = validate_model(name, scenario_set)
+        # Each model compiles its own networks; a long run keeping them all crashed XLA.
+        release_compiled()
         if verbose:
             r = out[name]
             print(
