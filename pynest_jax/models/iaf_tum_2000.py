@@ -30,7 +30,7 @@ from ..errors import NESTErrors
 from ..kernel import LAST_SPIKE
 from ..timeconv import MS_PER_TIC, tics_per_step
 from .base import ARCHIVING_PARAMS, NodeModel, Prop, StepContext, register
-from .iaf_psc.iaf_psc_exp import _escape_noise, iaf_psc_exp
+from .iaf_psc.iaf_psc_exp import exp_psc_step, iaf_psc_exp
 from .iaf_psc.shared import (
     IAF_PARAMS,
     IGNORE_AND_SPIKE_PARAMS,
@@ -176,30 +176,12 @@ class iaf_tum_2000(NodeModel):
 
     @classmethod
     def update(cls, p, s, x, ctx: StepContext):
-        y = s["V_m"] - p["E_L"]
-        free = s["refr"] == 0
-        y_free = (
-            y * p["P22"]
-            + s["I_syn_ex"] * p["P21_ex"]
-            + s["I_syn_in"] * p["P21_in"]
-            + (p["I_e"] + s["i_0"]) * p["P20"]
-        )
-        y = jnp.where(free, y_free, y)
-        refr = jnp.where(free, s["refr"], s["refr"] - 1)
-        i_ex = s["I_syn_ex"] * p["P11_ex"] + p["one_minus_P11_ex"] * s["i_1"] + x[0]
-        i_in = s["I_syn_in"] * p["P11_in"] + x[1]
-
-        spike = p["hard"] & (y >= p["theta"])
-        if ctx.key is not None:
-            spike = spike | _escape_noise(p, y, ctx.key)
+        y, refr, spike, currents = exp_psc_step(p, s, x, ctx)
         syn = _release(p, s, ctx.step + 1)
         new = {
             "V_m": jnp.where(spike, p["v_reset"], y) + p["E_L"],
             **{k: jnp.where(spike, syn[k], s[k]) for k in ("x", "y", "u")},
-            "I_syn_ex": i_ex,
-            "I_syn_in": i_in,
-            "i_0": x[2],
-            "i_1": x[3],
+            **currents,
             "refr": jnp.where(spike, p["refr_steps"], refr),
             "spike_offset": jnp.where(spike, syn["released"], 0.0),
         }

@@ -112,34 +112,38 @@ class iaf_psc_exp(NodeModel):
 
     @classmethod
     def update(cls, p, s, x, ctx: StepContext):
-        y = s["V_m"] - p["E_L"]
-        free = s["refr"] == 0
-        y_free = (
-            y * p["P22"]
-            + s["I_syn_ex"] * p["P21_ex"]
-            + s["I_syn_in"] * p["P21_in"]
-            + (p["I_e"] + s["i_0"]) * p["P20"]
-        )
-        y = jnp.where(free, y_free, y)
-        refr = jnp.where(free, s["refr"], s["refr"] - 1)
-
-        i_ex = s["I_syn_ex"] * p["P11_ex"] + p["one_minus_P11_ex"] * s["i_1"] + x[0]
-        i_in = s["I_syn_in"] * p["P11_in"] + x[1]
-
-        spike = p["hard"] & (y >= p["theta"])
-        if ctx.key is not None:
-            spike = spike | _escape_noise(p, y, ctx.key)
-        refr = jnp.where(spike, p["refr_steps"], refr)
-        y = jnp.where(spike, p["v_reset"], y)
+        y, refr, spike, currents = exp_psc_step(p, s, x, ctx)
         new = {
-            "V_m": y + p["E_L"],
-            "I_syn_ex": i_ex,
-            "I_syn_in": i_in,
-            "i_0": x[2],
-            "i_1": x[3],
-            "refr": refr,
+            "V_m": jnp.where(spike, p["v_reset"], y) + p["E_L"],
+            **currents,
+            "refr": jnp.where(spike, p["refr_steps"], refr),
         }
         return new, spike.astype(jnp.int32)
+
+
+def exp_psc_step(p: dict, s: dict, x: jax.Array, ctx: StepContext) -> tuple:
+    """One step of iaf_psc_exp before reset: the membrane potential relative to E_L, the
+    refractory count, the spikes (threshold or escape noise) and the new currents."""
+    y = s["V_m"] - p["E_L"]
+    free = s["refr"] == 0
+    y_free = (
+        y * p["P22"]
+        + s["I_syn_ex"] * p["P21_ex"]
+        + s["I_syn_in"] * p["P21_in"]
+        + (p["I_e"] + s["i_0"]) * p["P20"]
+    )
+    y = jnp.where(free, y_free, y)
+    refr = jnp.where(free, s["refr"], s["refr"] - 1)
+    currents = {
+        "I_syn_ex": s["I_syn_ex"] * p["P11_ex"] + p["one_minus_P11_ex"] * s["i_1"] + x[0],
+        "I_syn_in": s["I_syn_in"] * p["P11_in"] + x[1],
+        "i_0": x[2],
+        "i_1": x[3],
+    }
+    spike = p["hard"] & (y >= p["theta"])
+    if ctx.key is not None:
+        spike = spike | _escape_noise(p, y, ctx.key)
+    return y, refr, spike, currents
 
 
 def _escape_noise(p: dict, y: jax.Array, key: jax.Array) -> jax.Array:
