@@ -387,18 +387,23 @@ def _append_record(record: dict, syn: jax.Array, stamp: jax.Array, weight: jax.A
 
 
 def _history_of(history: dict[str, jax.Array], local: jax.Array) -> dict[str, jax.Array]:
-    """The kept spikes of the neurons ``local``, oldest first: times and Kminus as
-    [M, len(local)], whether each entry exists, and whether older ones were dropped."""
+    """The kept spikes of the neurons ``local``, oldest first: times, Kminus and the
+    triplet Kminus as [M, len(local)], whether each entry exists, and whether older
+    ones were dropped."""
     M = history["t"].shape[0]
     count = history["count"][local]
     age = jnp.arange(M - 1, -1, -1)[:, None]  # row j holds the (M-1-j)-th newest spike
     slot = (count[None, :] - 1 - age) % M
     cols = local[None, :]
-    tau_inv = history["tau_minus_inv"]
+    per_neuron = {
+        name: history[name][local] if jnp.ndim(history[name]) else history[name]
+        for name in ("tau_minus_inv", "tau_minus_triplet_inv")
+    }
     return {
         "t": history["t"][slot, cols],
         "K": history["K"][slot, cols],
+        "K3": history["K3"][slot, cols],
         "valid": age < count[None, :],
         "full": count > M,
-        "tau_minus_inv": tau_inv[local] if jnp.ndim(tau_inv) else tau_inv,
+        **per_neuron,
     }

@@ -439,21 +439,24 @@ class Engine:
 
     def _initial_history(self, gi: int) -> dict[str, jax.Array]:
         """A group's spike history as plastic synapses read it (NEST's archiving node):
-        the last ``history_len`` spike times (ms) of each neuron with the trace Kminus
-        just after each, and the number of spikes so far; restored from the kernel
-        when the previous engine kept one for these neurons."""
+        the last ``history_len`` spike times (ms) of each neuron with the traces Kminus
+        (``tau_minus``) and the triplet Kminus (``tau_minus_triplet``) just after each,
+        and the number of spikes so far; restored from the kernel when the previous
+        engine kept one for these neurons."""
         g = self.k.groups[gi]
         M, n = self.plan.history_len, g.n
         hist = {
             "t": np.zeros((M, n)),
             "K": np.zeros((M, n)),
+            "K3": np.zeros((M, n)),
             "count": np.zeros(n, np.int64),
             "tau_minus_inv": 1.0 / np.asarray(g.params["tau_minus"], dtype=float),
+            "tau_minus_triplet_inv": 1.0 / np.asarray(g.params["tau_minus_triplet"], dtype=float),
         }
         saved = self.k.post_history.get(gi)
         if saved is not None and saved["t"].shape[0] == M:
             m = min(n, saved["t"].shape[1])
-            for name in ("t", "K", "count"):
+            for name in ("t", "K", "K3", "count"):
                 hist[name][..., :m] = saved[name][..., :m]
         return {name: jnp.asarray(v) for name, v in hist.items()}
 
@@ -1135,8 +1138,9 @@ def _make_chunk(plan: Plan):
 
 def _record_history(hist: dict, spikes: jax.Array, s: jax.Array, h: float) -> dict:
     """Archive this step's spikes (stamped s + 1) as NEST does: every spike of a
-    multiple spike is its own entry, and Kminus decays from the previous entry
-    and jumps by 1 at each. Up to _MAX_ARCHIVED spikes of one step are kept."""
+    multiple spike is its own entry, and both traces (Kminus and the triplet
+    Kminus) decay from the previous entry and jump by 1 at each. Up to
+    _MAX_ARCHIVED spikes of one step are kept."""
     from .timeconv import tics_per_step
 
     t = ((s + 1) * tics_per_step(h)).astype(jnp.float64) * 0.001
@@ -1146,13 +1150,16 @@ def _record_history(hist: dict, spikes: jax.Array, s: jax.Array, h: float) -> di
         fired = spikes > k
         last = (hist["count"] - 1) % M
         t_prev = jnp.where(hist["count"] > 0, hist["t"][last, cols], -1.0)
-        k_prev = jnp.where(hist["count"] > 0, hist["K"][last, cols], 0.0)
-        k_new = k_prev * jnp.exp((t_prev - t) * hist["tau_minus_inv"]) + 1.0
         slot = jnp.where(fired, hist["count"] % M, M)  # M: out of range, dropped
+        traces = {}
+        for trace, tau_inv in (("K", "tau_minus_inv"), ("K3", "tau_minus_triplet_inv")):
+            k_prev = jnp.where(hist["count"] > 0, hist[trace][last, cols], 0.0)
+            k_new = k_prev * jnp.exp((t_prev - t) * hist[tau_inv]) + 1.0
+            traces[trace] = hist[trace].at[slot, cols].set(k_new, mode="drop")
         hist = {
             **hist,
+            **traces,
             "t": hist["t"].at[slot, cols].set(t, mode="drop"),
-            "K": hist["K"].at[slot, cols].set(k_new, mode="drop"),
             "count": hist["count"] + fired,
         }
     return hist
