@@ -35,9 +35,22 @@ class SynapseModel:
     # Whether ``transmit`` reads the target neurons' spike history (STDP).
     reads_history: ClassVar[bool] = False
 
+    # A native CPU kernel that computes exactly this class's ``transmit`` (see
+    # ``native_rule``); None: the XLA loop over spikes runs ``transmit``.
+    native: ClassVar[str | None] = None
+
     @classmethod
     def plastic(cls) -> bool:
         return bool(cls.dynamic)
+
+    @classmethod
+    def native_rule(cls) -> str | None:
+        """The native kernel of this model: ``native`` if the class declaring it also
+        declares the ``transmit`` in use (a subclass that changes the dynamics does
+        not inherit the kernel)."""
+        owner = next((c for c in cls.__mro__ if "native" in c.__dict__), None)
+        rule = next((c for c in cls.__mro__ if "transmit" in c.__dict__), None)
+        return cls.native if owner is not None and owner is rule else None
 
     @classmethod
     def check(cls, p: dict[str, np.ndarray], connecting: bool = False) -> str | None:

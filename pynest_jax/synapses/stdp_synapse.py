@@ -12,6 +12,8 @@ The target keeps its spike history with Kminus (``tau_minus`` of the neuron).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -33,16 +35,68 @@ def depress(p: dict, w, kminus):
     return jnp.where(norm > 0.0, norm * p["Wmax"], 0.0)
 
 
-def kminus_at(post: dict, t) -> jnp.ndarray:
-    """The target's Kminus at time t: decayed from its last spike before t (0 if none)."""
+WEIGHT_SIGN_MSG = "Weight and Wmax must have same sign."
+
+
+def weight_sign_differs(p: dict, signbit: bool = False) -> bool:
+    """Whether some weight and its Wmax differ in sign, as NEST compares them: 0 counts
+    as positive (``signbit``: by the sign bit, so -0.0 is negative, as
+    ``stdp_nn_symm_synapse`` does)."""
+    w, wmax = np.asarray(p["weight"], dtype=float), np.asarray(p["Wmax"], dtype=float)
+    if signbit:
+        return bool(np.any(np.signbit(w) != np.signbit(wmax)))
+    return bool(np.any((w >= 0) != (wmax >= 0)))
+
+
+def _newest_before(post: dict, t) -> tuple[jnp.ndarray, jnp.ndarray, jnp.ndarray]:
+    """Row and column of each target's newest archived spike strictly before t (NEST's
+    tolerance), and whether there is one."""
     before = post["valid"] & (t - post["t"] > STDP_EPS)
-    # The newest such entry: entries are oldest first, so take the last one marked.
+    # Entries are oldest first, so the newest such entry is the last one marked.
     rows = jnp.arange(post["t"].shape[0])[:, None]
     newest = jnp.max(jnp.where(before, rows, -1), axis=0)
-    col = jnp.arange(post["t"].shape[1])
-    pick = jnp.maximum(newest, 0)
+    return jnp.maximum(newest, 0), jnp.arange(post["t"].shape[1]), newest >= 0
+
+
+def kminus_at(post: dict, t) -> jnp.ndarray:
+    """The target's Kminus at time t: decayed from its last spike before t (0 if none)."""
+    pick, col, found = _newest_before(post, t)
     k = post["K"][pick, col] * jnp.exp((post["t"][pick, col] - t) * post["tau_minus_inv"])
-    return jnp.where(newest >= 0, k, 0.0)
+    return jnp.where(found, k, 0.0)
+
+
+def nearest_kminus_at(post: dict, t) -> jnp.ndarray:
+    """NEST's nearest-neighbour Kminus at time t: only the target's last spike before t
+    counts, as exp(-(t - t_post) / tau_minus) (0 if none)."""
+    pick, col, found = _newest_before(post, t)
+    return jnp.where(found, jnp.exp((post["t"][pick, col] - t) * post["tau_minus_inv"]), 0.0)
+
+
+def history_window(post: dict, t1, t2) -> tuple[jnp.ndarray, jnp.ndarray]:
+    """The target spikes NEST's get_history reads in (t1, t2]: the row of the first one
+    and how many (the history is oldest first, so they form one run of entries)."""
+    read = post["valid"] & (post["t"] - t1 >= STDP_EPS) & (t2 - post["t"] > -STDP_EPS)
+    return jnp.argmax(read, axis=0), jnp.sum(read, axis=0)
+
+
+def first_read_time(post: dict, first) -> jnp.ndarray:
+    """The time of the first spike read (meaningful where the count is positive)."""
+    return post["t"][first, jnp.arange(post["t"].shape[1])]
+
+
+def facilitate_each(post: dict, first, count, w, step: Callable, trace: str | None = None):
+    """Apply ``step(w, t_post)`` once per read target spike, in time order (per lane,
+    only its own ``count`` spikes); with ``trace``, ``step(w, t_post, value)`` also gets
+    that history trace (``"K"`` or ``"K3"``) of the spike."""
+    M = post["t"].shape[0]
+    lanes = jnp.arange(post["t"].shape[1])
+
+    def one(j, w):
+        row = jnp.minimum(first + j, M - 1)
+        extra = () if trace is None else (post[trace][row, lanes],)
+        return jnp.where(j < count, step(w, post["t"][row, lanes], *extra), w)
+
+    return jax.lax.fori_loop(0, jnp.max(count, initial=0), one, w)
 
 
 @register_synapse
@@ -64,13 +118,13 @@ class stdp_synapse(SynapseModel):
     dynamic = ("weight", "Kplus", "t_lastspike")
     reads_history = True
     sizeof = 96
+    native = "stdp_pair"
 
     @classmethod
     def check(cls, p, connecting=False):
         # NEST 3.10 does not compare the signs of weight and Wmax for Connect's syn_spec.
-        w, wmax = np.asarray(p["weight"]), np.asarray(p["Wmax"])
-        if not connecting and np.any((w >= 0) != (wmax >= 0)):
-            return "Weight and Wmax must have same sign."
+        if not connecting and weight_sign_differs(p):
+            return WEIGHT_SIGN_MSG
         if np.any(np.asarray(p["Kplus"]) < 0):
             return "Kplus must be non-negative."
         return None
@@ -78,19 +132,12 @@ class stdp_synapse(SynapseModel):
     @classmethod
     def transmit(cls, p, t_spike, key):
         post, d, t_last = p["post"], p["delay_ms"], p["t_lastspike"]
-        t1, t2 = t_last - d, t_spike - d
-        # The history is oldest first, so the spikes read form one run of entries.
-        read = post["valid"] & (post["t"] - t1 >= STDP_EPS) & (t2 - post["t"] > -STDP_EPS)
-        first = jnp.argmax(read, axis=0)
-        count = jnp.sum(read, axis=0)
-        lanes = jnp.arange(read.shape[1])
+        first, count = history_window(post, t_last - d, t_spike - d)
 
-        def facilitate_one(j, w):
-            row = jnp.minimum(first + j, read.shape[0] - 1)
-            kplus = p["Kplus"] * jnp.exp((t_last - (post["t"][row, lanes] + d)) / p["tau_plus"])
-            return jnp.where(j < count, facilitate(p, w, kplus), w)
+        def pair(w, t_post):
+            return facilitate(p, w, p["Kplus"] * jnp.exp((t_last - (t_post + d)) / p["tau_plus"]))
 
-        w = jax.lax.fori_loop(0, jnp.max(count, initial=0), facilitate_one, p["weight"])
-        w = depress(p, w, kminus_at(post, t2))
+        w = facilitate_each(post, first, count, p["weight"], pair)
+        w = depress(p, w, kminus_at(post, t_spike - d))
         kplus = p["Kplus"] * jnp.exp((t_last - t_spike) / p["tau_plus"]) + 1.0
         return {"weight": w, "Kplus": kplus, "t_lastspike": jnp.broadcast_to(t_spike, w.shape)}, w
