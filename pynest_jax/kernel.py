@@ -115,6 +115,9 @@ class Kernel:
         self.pending_spikes: tuple[int, np.ndarray, np.ndarray, np.ndarray] | None = None
         # Spike histories plastic synapses read (per group index), kept while the engine is rebuilt.
         self.post_history: dict[int, dict[str, np.ndarray]] = {}
+        # Each volume transmitter's dopamine spikes since its last trigger (times in ms,
+        # multiplicities), by node id, kept while the engine is rebuilt.
+        self.dopamine_spikes: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.prepared = False
         self.simulated = False
         self.rng = np.random.default_rng(self.status["rng_seed"])
@@ -329,14 +332,15 @@ class Kernel:
             self.engine.sync_to_host()
         cls = g.cls
         # Constant neuron entries first, so that a model's own parameters of the same name win.
-        d: dict[str, Any] = dict(NEURON_STATUS) if cls.kind == "neuron" else {}
+        archiving = cls.kind == "neuron" and cls.element_type == "neuron"  # not a volume_transmitter
+        d: dict[str, Any] = dict(NEURON_STATUS) if archiving else {}
         for k, prop in cls.params.items():
             if not prop.hidden:  # e.g. a recorder's backend options, shown by the recorder itself
                 d[k] = _py(g.params[k][i], prop)
         for k, prop in cls.state.items():
             if not prop.hidden:
                 d[k] = _py(g.state[k][i], prop)
-        if cls.kind == "neuron":
+        if archiving:
             last = int(g.state[LAST_SPIKE][i])
             d["t_spike"] = float(steps_to_ms(last, self.h)) if last >= 0 else -1.0
         d.update(cls.status_extra(g.params, i))
@@ -427,6 +431,8 @@ def _convert(prop: Prop, name: str, value: Any, n: int, rng: np.random.Generator
         raise NESTErrors.TypeMismatch(
             f"Expected datatype: Failed to cast '{name}' from std::string to type double."
         )
+    if prop.dtype is int and np.asarray(value).dtype.kind == "f":  # NEST reads a long, not a double
+        raise NESTErrors.TypeMismatch(f"Expected datatype: Failed to cast '{name}' from double to type long")
     if isinstance(value, Parameter):
         out = value.sample(rng, n)
     elif n > 1 or np.ndim(value) > 0:

@@ -177,6 +177,8 @@ def runs_for(name: str, scenario_set: str = "full") -> tuple[list[sc.Run], list[
         return sc.spike_source_runs(name, res), notes
     if name.startswith("parrot_neuron"):
         return sc.parrot_runs(name, res), notes
+    if name == "volume_transmitter":
+        return sc.volume_transmitter_runs(name, res), notes
     if name in sc.RECORDER_CONFIGS:
         return sc.recorder_runs(name, res), notes
     if name == "noise_generator":

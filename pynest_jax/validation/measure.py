@@ -274,6 +274,8 @@ def _equal(a: Any, b: Any) -> bool:
         return sorted(a) == sorted(b) and all(_equal(a[k], b[k]) for k in a)
     if isinstance(a, str | bytes) or isinstance(b, str | bytes):
         return a == b
+    if type(a).__name__ == "NodeCollection" and type(b).__name__ == "NodeCollection":
+        return a.tolist() == b.tolist()  # an element of a NodeCollection is a NodeCollection
     if isinstance(a, Iterable) and isinstance(b, Iterable) and not np.isscalar(a):
         la, lb = list(a), list(b)
         return len(la) == len(lb) and all(_equal(x, y) for x, y in zip(la, lb, strict=True))

@@ -953,6 +953,68 @@ def synapse_runs(
     return [Run(name, ("network",), h, make(h), "B") for h in resolutions]
 
 
+# Per volume_transmitter scenario: its deliver_interval (in min-delay slices).
+VT_INTERVALS: dict[str, int] = {"every_slice": 1, "every_third_slice": 3}
+
+
+def volume_transmitter_runs(name: str, resolutions: Sequence[float] = RESOLUTIONS) -> list[Run]:
+    """Per scenario a transmitter (its ``deliver_interval``) collects the spikes of two
+    dopamine parrots (one relaying each spike twice) and drives a copy of
+    ``stdp_dopamine_synapse`` from two presynaptic onto two postsynaptic parrots (random
+    trains, delays 1 to 2.3 ms); compares the connections' weight, c, n and Kplus after
+    100 ms and the transmitter's status. Every target also gets a silent synapse with a
+    long delay, which keeps NEST from dropping history entries before all synapses have
+    read them (see tests/test_dopamine_synapse.py)."""
+
+    def make(h: float) -> Build:
+        def build(nest: Any, only: tuple[str, ...]) -> dict[str, Any]:
+            kernel(nest, h)
+            rng = np.random.default_rng(model_seed(name))
+            exact = {}
+            nets = []
+            for label in only:
+
+                def parrots(n: int, rate_ms: float) -> Any:
+                    trains = [
+                        {"spike_times": sorted({round(float(t), 1) + 1.0 for t in np.cumsum(gaps)})}
+                        for gaps in rng.exponential(rate_ms, (n, 25))
+                    ]
+                    out = nest.Create("parrot_neuron", n)
+                    nest.Connect(nest.Create("spike_generator", n, params=trains), out, "one_to_one")
+                    return out
+
+                pre, post, dopa = parrots(2, 4.0), parrots(2, 4.0), parrots(2, 5.0)
+                nest.Connect(dopa[0], dopa[1], syn_spec={"delay": 1.5})
+                vt = nest.Create("volume_transmitter", params={"deliver_interval": VT_INTERVALS[label]})
+                nest.Connect(dopa, vt, syn_spec={"delay": 1.2})
+                model = f"dopamine_{label}"
+                nest.CopyModel(
+                    "stdp_dopamine_synapse",
+                    model,
+                    {"volume_transmitter": vt, "tau_c": 30.0, "tau_n": 15.0, "A_plus": 0.05, "A_minus": 0.08,
+                     "b": 0.3, "Wmin": 2.0, "Wmax": 8.0},
+                )  # fmt: skip
+                delays = np.array([[1.0, 1.7], [2.3, 1.0]])
+                spec = {"synapse_model": model, "weight": 5.0, "delay": delays, "receptor_type": 1}
+                nest.Connect(pre, post, "all_to_all", spec)
+                silent = {"synapse_model": model, "delay": 20.0, "receptor_type": 1}
+                nest.Connect(nest.Create("parrot_neuron"), post, syn_spec=silent)
+                nets.append((label, vt, model))
+            nest.Simulate(100.0)
+            for label, vt, model in nets:
+                table = nest.GetConnections(synapse_model=model).get(["source", "target", *_DOPAMINE_STATE])
+                rows = sorted(zip(*(np.asarray(table[k], float).tolist() for k in table), strict=True))
+                exact[label] = {"connections": rows, "deliver_interval": vt.get("deliver_interval")}
+            return {"groups": {}, "traces": [], "spikes": [], "exact": exact}
+
+        return build
+
+    return [Run(name, tuple(VT_INTERVALS), h, make(h), "E", split=True) for h in resolutions]
+
+
+_DOPAMINE_STATE = ("weight", "c", "n", "Kplus")
+
+
 # ------------------------------------------------------------------ stochastic synapses
 
 # Per stochastic synapse: its statistical scenarios' defaults. "transmission" and
