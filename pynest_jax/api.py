@@ -18,7 +18,14 @@ from .models.base import NEURON_STATUS, ModelEntry
 from .nodecollection import NodeCollection, SynapseCollection
 from .parameters import Parameter
 from .synapses.base import SynapseEntry
-from .timeconv import is_multiple_of_resolution, ms_to_tics, steps_to_ms, tics_per_step
+from .timeconv import (
+    TICS_PER_MS,
+    is_multiple_of_resolution,
+    ms_to_steps,
+    ms_to_tics,
+    steps_to_ms,
+    tics_per_step,
+)
 
 __all__ = [
     "Cleanup",
@@ -176,10 +183,27 @@ def SetDefaults(model: str, params: Any, val: Any = None) -> None:
             if k == "weight_recorder":
                 new[k] = _weight_recorder_gid(v)
                 continue
+            if k == "volume_transmitter":
+                new[k] = _volume_transmitter_gid(v)
+                continue
             v = units.to_nest(v, props[k].unit, k) if k != "weight" else _weight_value(v)
             if k == "delay":
-                _delay_steps_checked(np.array([float(v)]), KERNEL.h)
+                # --- cont_delay_synapse: the model sets (and checks) an off-grid delay itself.
+                hook = getattr(entry.cls, "delay_from_status", None)
+                if hook is not None:
+                    v = hook(np.array([float(v)]), KERNEL.h, _frozen_delay_limits())[0]
+                # ---
+                else:
+                    _delay_steps_checked(np.array([float(v)]), KERNEL.h)
             new[k] = float(v) if props[k].dtype is float else v
+        # --- stdp_facetshw_synapse_hom: common properties derived from others, set in NEST's order.
+        hook = getattr(entry.cls, "update_defaults", None)
+        if hook is not None:
+            if KERNEL.engine is not None:  # the synapse count the synapses keep while simulating
+                KERNEL.engine.sync_to_host()
+            current = {c: entry.default(c) for c in entry.cls.common}
+            new.update(hook(current, {c: v for c, v in params.items() if c in entry.cls.common}))
+        # ---
         if "weight" in entry.cls.common and "weight" in params and _model_in_use(model):
             raise NESTErrors.BadProperty("Common properties cannot be changed after connections exist.")
         trial = {k: np.asarray([new.get(k, entry.cls_default(k))]) for k in props}
@@ -188,6 +212,24 @@ def SetDefaults(model: str, params: Any, val: Any = None) -> None:
             raise NESTErrors.BadProperty(bad)
         entry.defaults = new
         KERNEL.invalidate()
+
+
+def _volume_transmitter_gid(value: Any) -> int:
+    """The node id of the volume_transmitter a synapse model reads dopamine spikes from."""
+    if not isinstance(value, NodeCollection):
+        kind = "long" if isinstance(value, int | np.integer) else "std::vector<long, std::allocator<long> >"
+        raise NESTErrors.TypeMismatch(
+            f"Expected datatype: Failed to cast 'volume_transmitter' from {kind} to type "
+            "std::shared_ptr<nest::NodeCollection>"
+        )
+    if len(value.ids) != 1:
+        raise NESTErrors.BadProperty("Property volume_transmitter must be a single element NodeCollection")
+    gid = int(value.ids[0])
+    if not getattr(KERNEL.groups[KERNEL.node_group[gid - 1]].cls, "collects_spikes", False):
+        raise NESTErrors.BadProperty(
+            "Property volume_transmitter must be set to a node of type volume_transmitter"
+        )
+    return gid
 
 
 def _weight_recorder_gid(value: Any) -> int:
@@ -231,7 +273,9 @@ def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
                 "model_id": list(KERNEL.node_models).index(model),
             }
         )
-        if cls.kind == "neuron":  # what every NEST neuron (an archiving node) shows
+        if (
+            cls.kind == "neuron" and cls.element_type == "neuron"
+        ):  # what every NEST neuron (an archiving node) shows
             d = {**NEURON_STATUS, "t_spike": -1.0, **d}
         # NEST's per-thread memory bookkeeping (one thread); our element size is the
         # bytes of one node's parameters and state in the group arrays.
@@ -254,7 +298,14 @@ def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
             d["n_events"] = 0
     else:
         cls = entry.cls
+        # --- stdp_facetshw_synapse_hom: its synapses change common properties while simulating.
+        if getattr(cls, "shared", ()) and KERNEL.engine is not None:
+            KERNEL.engine.sync_to_host()
+        # ---
         d = {k: entry.default(k) for k, prop in {**cls.params, **cls.common}.items() if not prop.hidden}
+        if "volume_transmitter" in d:
+            vt = d["volume_transmitter"]
+            d["volume_transmitter"] = NodeCollection([vt] if vt else [])
         d.update(
             {
                 "element_type": "synapse",
@@ -262,7 +313,7 @@ def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
                 "num_connections": sum(len(b.source) for b in KERNEL.connections if b.syn_model == model),
                 "receptor_type": 0,
                 "requires_symmetric": False,
-                "sizeof": cls.sizeof,
+                **({"sizeof": cls.sizeof} if cls.sizeof else {}),
                 "synapse_model": model,
                 "synapse_modelid": list(KERNEL.synapse_models).index(model),
                 "weight_recorder": NodeCollection(
@@ -315,15 +366,24 @@ def _delay_steps_checked(delay_ms: np.ndarray, h: float) -> np.ndarray:
     delay_ms = np.asarray(delay_ms, dtype=float)
     if is_uniform(delay_ms):  # one value for all
         return np.broadcast_to(_delay_steps_checked(delay_ms[:1].copy(), h)[0], delay_ms.shape)
-    steps = np.round(delay_ms / h).astype(np.int64)
+    # NEST's Time::delay_ms_to_steps: ms times steps per ms, halves rounded up (1.25 ms is
+    # 13 steps of 0.1 ms, 0.15 ms is 2).
+    steps = np.floor(delay_ms * (TICS_PER_MS / tics_per_step(h)) + 0.5).astype(np.int64)
     bad = steps < 1
     if np.any(bad):
-        value = float(np.asarray(delay_ms, dtype=float)[bad][0])
-        shown = float(steps[bad][0] * h) if value >= 0 else value
+        shown = float(steps[bad][0] * h)  # NEST shows the rounded delay, negative ones too
         raise NESTErrors.BadDelay(
             f"Delay value {shown:g} is invalid: Delay must be greater than or equal to resolution"
         )
     return steps
+
+
+def _frozen_delay_limits() -> tuple[float, float] | None:
+    """NEST's min and max delay (ms) once Simulate has fixed them, else None."""
+    if not KERNEL.simulated or not KERNEL.connections:
+        return None
+    status = kernel_status()
+    return status["min_delay"], status["max_delay"]
 
 
 def _check_delay_range(delay_steps: np.ndarray) -> None:
@@ -384,7 +444,7 @@ def Connect(
     common_given = [k for k in syn_spec if k in cls.common]
     if common_given:
         raise NESTErrors.NotImplemented(
-            f'Synapse parameter "{common_given[0]}" can only be set via SetDefaults() or CopyModel().'
+            f'Synapse parameter "{sorted(common_given)[0]}" can only be set via SetDefaults() or CopyModel().'
         )
 
     src, tgt, element = connect_pairs_indexed(pre.ids, post.ids, conn_spec, KERNEL.rng, identity_as_none=True)
@@ -395,7 +455,15 @@ def Connect(
     weight = _syn_values(_weight_value(weight_spec), n, "weight", element)
     delay_spec = syn_spec.get("delay", entry.default("delay"))
     delay_spec = units.to_nest(delay_spec, "ms", "delay")
-    delay_steps = _delay_steps_checked(_syn_values(delay_spec, n, "delay", element), KERNEL.h)
+    # --- cont_delay_synapse: without a delay in syn_spec, connections take the model's
+    # (possibly off-grid) default delay as it is; Connect's own delay is rounded to the grid.
+    exact_delay = None
+    if "delay" not in syn_spec and getattr(cls, "delay_from_status", None) is not None:
+        exact_delay = np.broadcast_to(float(delay_spec), (n,))
+        delay_steps = np.broadcast_to(ms_to_steps(float(delay_spec), KERNEL.h), (n,))
+    # ---
+    else:
+        delay_steps = _delay_steps_checked(_syn_values(delay_spec, n, "delay", element), KERNEL.h)
     _check_delay_range(delay_steps)
     receptor = _as_int(_syn_values(syn_spec.get("receptor_type", 0), n, "receptor_type", element))
     extra = {
@@ -406,16 +474,23 @@ def Connect(
     for k in cls.params:
         if k not in ("weight", "delay") and k not in extra:
             extra[k] = np.full(n, float(entry.default(k)))
-    bad = cls.check({"weight": weight, **extra}, connecting=True) if n else None
+    # NEST checks the synapse's values (e.g. the signs of weight and Wmax) only when
+    # syn_spec gives more than the model, weight and delay.
+    checks_all = bool(set(syn_spec) - {"synapse_model", "weight", "delay"})
+    bad = cls.check({"weight": weight, **extra}, connecting=not checks_all) if n else None
+    if bad is None and n and hasattr(cls, "check_connect"):  # e.g. a volume transmitter must be set
+        bad = cls.check_connect(entry.default)
     if bad is not None:
         raise NESTErrors.BadProperty(bad)
-    _check_endpoints(src, tgt, receptor, pre.ids, post.ids)
+    _check_endpoints(src, tgt, receptor, pre.ids, post.ids, cls.reads_history)
     block = ConnBlock(
         syn_model=model,
         source=src,
         target=tgt,
         weight=weight,
-        delay=_uniform_or(delay_steps, lambda d: steps_to_ms(d, KERNEL.h)),
+        delay=exact_delay
+        if exact_delay is not None
+        else _uniform_or(delay_steps, lambda d: steps_to_ms(d, KERNEL.h)),
         receptor=receptor,
         extra=extra,
     )
@@ -456,9 +531,16 @@ def _groups_of(gids: np.ndarray, candidates: np.ndarray) -> np.ndarray:
 
 
 def _check_endpoints(
-    src: np.ndarray, tgt: np.ndarray, receptor: np.ndarray, pre_ids: np.ndarray, post_ids: np.ndarray
+    src: np.ndarray,
+    tgt: np.ndarray,
+    receptor: np.ndarray,
+    pre_ids: np.ndarray,
+    post_ids: np.ndarray,
+    stdp: bool = False,
 ) -> None:
-    """Refuse connections NEST refuses: wrong direction to devices, unknown receptors."""
+    """Refuse connections NEST refuses: wrong direction to devices, unknown receptors,
+    volume transmitters anywhere but as the target of neurons, STDP synapses (``stdp``)
+    onto them."""
     k = KERNEL
     if not len(src):
         return
@@ -471,6 +553,17 @@ def _check_endpoints(
         m = slice(None) if single_target_group else tg == gi
         src_groups = [sg[0]] if is_uniform(sg) else np.nonzero(np.bincount(sg[m], minlength=n_groups))[0]
         src_kinds = {k.groups[x].cls.kind for x in src_groups}
+        vt_sources = any(getattr(k.groups[x].cls, "collects_spikes", False) for x in src_groups)
+        if getattr(g.cls, "collects_spikes", False) and (vt_sources or src_kinds != {"neuron"}):
+            raise NESTErrors.IllegalConnection(
+                "Creation of connection is not possible because:\nWe do not allow connection of a "
+                "device to a global receiver at the moment."
+            )
+        if vt_sources:
+            raise NESTErrors.IllegalConnection(
+                "Creation of connection is not possible because:\nSource node does not send output.\n"
+                "  Note that recorders must be connected as Connect(neuron, recorder)."
+            )
         if g.cls.kind == "recorder" and not g.cls.receives_spikes:
             raise NESTErrors.IllegalConnection(
                 f"Creation of connection is not possible because {g.cls.name} cannot receive events; "
@@ -503,6 +596,11 @@ def _check_endpoints(
                 if bad is not None:
                     i, err, text = bad
                     raise getattr(NESTErrors, err)(text.format(model=g.model_names[int(local[i])]))
+            if stdp and getattr(g.cls, "collects_spikes", False):
+                raise NESTErrors.IllegalConnection(
+                    "Creation of connection is not possible because:\nThe target node does not support "
+                    "STDP synapses."
+                )
         if g.cls.receives_spikes:
             emitters = {"neuron", "spike_source"}
             if any(
@@ -638,8 +736,10 @@ def kernel_status() -> dict[str, Any]:
     d = dict(k.status)
     delays = [b.delay[:1] if is_uniform(b.delay) else b.delay for b in k.connections if len(b.delay)]
     if delays:
-        d["min_delay"] = float(min(x.min() for x in delays))
-        d["max_delay"] = float(max(x.max() for x in delays))
+        # In whole steps: a cont_delay_synapse keeps an off-grid delay (ms) that NEST counts
+        # as the next step up.
+        d["min_delay"] = float(steps_to_ms(ms_to_steps(min(x.min() for x in delays), k.h), k.h))
+        d["max_delay"] = float(steps_to_ms(ms_to_steps(max(x.max() for x in delays), k.h), k.h))
     else:
         d["min_delay"] = d["max_delay"] = k.h
     d.update(

@@ -229,6 +229,10 @@ def deliver(
 
 
 # ------------------------------------------------------------------ plastic synapses
+# Key of a plastic projection's model-wide values among its synapse values (``dynamic``).
+SHARED = "__shared__"
+
+
 @dataclass(frozen=True)
 class PlasticLayout:
     """Static shape of a projection of plastic synapses, part of the jit key."""
@@ -253,6 +257,15 @@ class PlasticPart:
     index: np.ndarray
 
 
+def _shared_value(columns: list[np.ndarray]) -> Any:
+    """The one value of columns that are all broadcasts of it (as Connect stores a
+    scalar or SetDefaults a common property), else None."""
+    if not all(is_uniform(c) for c in columns):
+        return None
+    first = columns[0][0]
+    return first if all(c[0] == first for c in columns) else None
+
+
 def build_plastic_projection(
     parts: list[PlasticPart], n_sources: int, target_group: int, synapse: Any, n_targets: int, weighted: bool
 ) -> tuple[PlasticLayout, dict[str, Any], dict[str, np.ndarray], tuple[np.ndarray, np.ndarray]]:
@@ -266,8 +279,15 @@ def build_plastic_projection(
         "tgt": _sorted_padded(np.concatenate([p.part.tgt for p in parts]), order, 1, np.int32),
         "delay": _sorted_padded(np.concatenate([p.part.delay for p in parts]), order, 1, np.int64),
     }
+    delay = _shared_value([p.part.delay for p in parts])
+    if delay is not None:
+        fixed["delay"] = np.int64(delay)
     dynamic = {}
     for name in parts[0].values:
+        shared = None if name in synapse.dynamic else _shared_value([p.values[name] for p in parts])
+        if shared is not None:  # a value of all synapses (a common property) is kept once
+            fixed[name] = np.float64(shared)
+            continue
         column = _sorted_padded(np.concatenate([p.values[name] for p in parts]), order, 1, np.float64)
         (dynamic if name in synapse.dynamic else fixed)[name] = column
     home = (np.concatenate([p.block for p in parts])[order], np.concatenate([p.index for p in parts])[order])
@@ -292,7 +312,7 @@ def deliver_plastic(
     history: dict[str, jax.Array] | None = None,
     record: dict[str, jax.Array] | None = None,
 ) -> tuple[jax.Array, dict[str, jax.Array], jax.Array, dict[str, jax.Array] | None]:
-    """Pass the interval's spikes, one after the other in time order, through their
+    """Pass the interval's spikes, one after the other (by sender, then time), through their
     plastic synapses: each synapse updates its values and sends its weight, which is
     added into the ring buffer like a static synapse's. Returns the ring, the values,
     the lost-history flag and the record buffer.
@@ -307,13 +327,30 @@ def deliver_plastic(
     in steps and the weight sent; its ``full`` flag says rows did not fit. The padding
     entry (the last) absorbs lanes beyond a source's synapses.
     """
+    from .native import native_stdp
     from .timeconv import tics_per_step
 
-    lane = jnp.arange(layout.max_degree)
+    tics = tics_per_step(h)
     rp = fixed["row_ptr"]
+    # Only spikes of sources with synapses here are taken, in NEST's delivery order of a
+    # slice: by sender, then time (the order matters where synapses share state).
+    n = jnp.minimum(n_spikes, spike_src.shape[0])
+    src_ok = jnp.clip(spike_src, 0, rp.shape[0] - 2)
+    relevant = (jnp.arange(spike_src.shape[0]) < n) & (rp[src_ok + 1] > rp[src_ok])
+    order = jnp.lexsort((spike_step, spike_src, ~relevant))
+    spike_src, spike_step, spike_count = spike_src[order], spike_step[order], spike_count[order]
+    n_relevant = jnp.sum(relevant)
+    if layout.synapse.native_rule() == "stdp_pair" and record is None and history is not None:
+        out = native_stdp(
+            ring, layout, fixed, dynamic, history, t0, ring_len, width, tics,
+            spike_step, spike_src, spike_count, n_relevant,
+        )  # fmt: skip
+        if out is not None:
+            return (*out, record)
+    lane = jnp.arange(layout.max_degree)
     pad = fixed["tgt"].shape[0] - 1
     trash = ring_len * width
-    tics = tics_per_step(h)
+    at = lambda v, idx: v[idx] if jnp.ndim(v) else v  # noqa: E731 - a value kept once is shared
 
     def one(i, carry):
         src = spike_src[i]
@@ -322,28 +359,38 @@ def deliver_plastic(
         idx = jnp.where(ok, start + lane, pad)
         step = t0 + spike_step[i]
         t_spike = ((step + 1) * tics).astype(jnp.float64) * 0.001  # NEST's stamp in ms
-        slot = ((step + fixed["delay"][idx]) % ring_len) * width + fixed["tgt"][idx]
+        slot = ((step + at(fixed["delay"], idx)) % ring_len) * width + fixed["tgt"][idx]
         post = _history_of(history, fixed["tgt"][idx] % layout.n_targets) if history is not None else None
 
         def single(r, carry):
             # NEST passes each spike of a multiple spike through the synapse on its own.
             ring, dynamic, lost, record = carry
+            # Model-wide values (common properties kept whole: tables, counts the synapses
+            # change) are passed as they are, with which lanes are real synapses.
+            shared = dynamic.get(SHARED)
             values = {
-                name: v[idx] for name, v in {**fixed, **dynamic}.items() if name not in ("row_ptr", "tgt")
+                name: at(v, idx)
+                for name, v in {**fixed, **dynamic}.items()
+                if name not in ("row_ptr", "tgt", SHARED)
             }
+            if shared is not None:
+                values.update(shared, lane_ok=ok)
             values["delay_ms"] = (values["delay"] * tics).astype(jnp.float64) * 0.001
             if post is not None:
                 values["post"] = post
                 # Spikes after the synapse's previous one (minus the dendritic delay) are read.
-                stale = post["full"] & (post["t"][0] > values["t_lastspike"] - values["delay_ms"])
-                lost = lost | jnp.any(ok & stale)
+                t_read = values["t_lastspike"] - values["delay_ms"]
+                lost = lost | jnp.any(ok & history_lost(post, t_read, t_spike - values["delay_ms"]))
             spike_key = jax.random.fold_in(jax.random.fold_in(key, i), r)
             new, sent, *passed = layout.synapse.transmit(values, t_spike, spike_key)
             passed = passed[0] if passed else 1.0
             dynamic = {
                 name: v.at[idx].set(jnp.where(ok, new[name], v[idx]) if name in new else v[idx])
                 for name, v in dynamic.items()
+                if name != SHARED
             }
+            if shared is not None:
+                dynamic[SHARED] = {name: jnp.asarray(new.get(name, v), v.dtype) for name, v in shared.items()}
             weight = (sent if layout.weighted else 1.0) * passed
             ring = ring.at[jnp.where(ok, slot, trash)].add(jnp.where(ok, weight, 0.0))
             if record is not None:
@@ -352,13 +399,7 @@ def deliver_plastic(
 
         return jax.lax.fori_loop(0, spike_count[i], single, carry)
 
-    # Only spikes of sources with synapses here are taken, still in time order.
-    n = jnp.minimum(n_spikes, spike_src.shape[0])
-    src_ok = jnp.clip(spike_src, 0, rp.shape[0] - 2)
-    relevant = (jnp.arange(spike_src.shape[0]) < n) & (rp[src_ok + 1] > rp[src_ok])
-    order = jnp.argsort(~relevant, stable=True)
-    spike_src, spike_step, spike_count = spike_src[order], spike_step[order], spike_count[order]
-    return jax.lax.fori_loop(0, jnp.sum(relevant), one, (ring, dynamic, jnp.bool_(False), record))
+    return jax.lax.fori_loop(0, n_relevant, one, (ring, dynamic, jnp.bool_(False), record))
 
 
 def new_record(capacity: int) -> dict[str, jax.Array]:
@@ -386,24 +427,37 @@ def _append_record(record: dict, syn: jax.Array, stamp: jax.Array, weight: jax.A
     }
 
 
+def history_lost(post: dict[str, jax.Array], t1: jax.Array, t2: jax.Array) -> jax.Array:
+    """Whether a synapse reading its target's spikes in (t1, t2] (and the last one
+    before t2, for Kminus) needs a spike the history has dropped: the newest dropped
+    one lies in the read range, or every kept one is too late to give Kminus at t2."""
+    from .synapses.stdp_synapse import STDP_EPS
+
+    read_dropped = post["dropped"] - t1 >= STDP_EPS
+    none_before_t2 = t2 - post["t"][0] <= STDP_EPS
+    return post["full"] & (read_dropped | none_before_t2)
+
+
 def _history_of(history: dict[str, jax.Array], local: jax.Array) -> dict[str, jax.Array]:
     """The kept spikes of the neurons ``local``, oldest first: times, Kminus and the
     triplet Kminus as [M, len(local)], whether each entry exists, and whether older
     ones were dropped."""
-    M = history["t"].shape[0]
+    M = history["t"].shape[1]
     count = history["count"][local]
     age = jnp.arange(M - 1, -1, -1)[:, None]  # row j holds the (M-1-j)-th newest spike
     slot = (count[None, :] - 1 - age) % M
     cols = local[None, :]
+    # The history is neuron-major ([n, M]); the view is [M, len(local)].
     per_neuron = {
         name: history[name][local] if jnp.ndim(history[name]) else history[name]
         for name in ("tau_minus_inv", "tau_minus_triplet_inv")
     }
     return {
-        "t": history["t"][slot, cols],
-        "K": history["K"][slot, cols],
-        "K3": history["K3"][slot, cols],
+        "t": history["t"][cols, slot],
+        "K": history["K"][cols, slot],
+        "K3": history["K3"][cols, slot],
         "valid": age < count[None, :],
         "full": count > M,
+        "dropped": history["dropped"][local],
         **per_neuron,
     }

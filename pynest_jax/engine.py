@@ -26,6 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .delivery import (
+    SHARED,
     Layout,
     Part,
     PlasticLayout,
@@ -35,12 +36,14 @@ from .delivery import (
     compact,
     deliver,
     deliver_plastic,
+    history_lost,
     is_uniform,
     new_record,
 )
 from .errors import NESTErrors
 from .kernel import LAST_SPIKE
 from .models.base import StepContext
+from .synapses.stdp_synapse import STDP_EPS
 from .timeconv import ms_to_steps
 
 jax.config.update("jax_enable_x64", True)
@@ -78,6 +81,12 @@ class Plan:
     samplers: tuple[tuple[tuple[int, str], ...], ...]  # per multimeter: (group, variable) blocks
     sample_buffer: int
     max_intervals: int
+    # Volume transmitters: their group (-1: none), per plastic projection the transmitter
+    # (local index, -1: none) whose dopamine spikes its synapses read, and the entries
+    # of each transmitter's list of spikes since its last trigger.
+    vt_group: int = -1
+    dopamine: tuple[int, ...] = ()
+    dopa_capacity: int = 1
 
 
 class Engine:
@@ -157,7 +166,11 @@ class Engine:
                     if syn_cls.plastic():
                         entry = k.synapse_models[blk.syn_model]
                         shape = w_p.shape
-                        common = {c: np.broadcast_to(float(entry.default(c)), shape) for c in syn_cls.common}
+                        common = {
+                            c: np.broadcast_to(float(entry.default(c)), shape)
+                            for c in syn_cls.common
+                            if c not in _model_wide(syn_cls, entry)
+                        }
                         values = {**common, "weight": w_p, **{name: v[sel] for name, v in blk.extra.items()}}
                         index = np.arange(len(blk.source))[sel]
                         plastic_parts.setdefault((gi, blk.syn_model), []).append(
@@ -188,6 +201,10 @@ class Engine:
         self.D = min(spike_delays) if spike_delays else max(1, int(ms_to_steps(1.0, h)))
         # NEST's min_delay counts every connection; it sets when multimeters get their data.
         self.D_nest = int(min(min_delays)) if min_delays else 1
+        if any(_uses_vt(k.synapse_models[m].cls) for _, m in plastic_parts):
+            # A volume transmitter triggers its synapses at the end of NEST's slices, between
+            # the delivery of the previous slice's spikes and the next: intervals are slices.
+            self.D = self.D_nest
         dmax = int(max(max_delays)) if max_delays else 1
         # A multiple of D, so that an interval's rows are contiguous in the ring.
         self.L = self.D * (-(-(dmax + self.D) // self.D))
@@ -203,6 +220,7 @@ class Engine:
         # Plastic projections: one per (target group, synapse model), with the values
         # the synapses change carried from interval to interval.
         self.plastic_data, self.plastic_dynamic, self.plastic_home = [], [], []
+        self.plastic_models: list[str] = []
         # Per recorded plastic projection: (weight_recorder gid, per-synapse event columns).
         self.weight_events: dict[int, tuple[int, dict[str, np.ndarray]]] = {}
         plastic_static = []
@@ -214,6 +232,10 @@ class Engine:
             layout, data, dynamic, home = build_plastic_projection(
                 parts, self.n_spiking, gi, syn_cls, groups[gi].n, groups[gi].cls.spike_weighted
             )
+            wide = _model_wide(syn_cls, k.synapse_models[syn_model])
+            if wide:
+                dynamic[SHARED] = wide
+            self.plastic_models.append(syn_model)
             recorder = int(k.synapse_models[syn_model].defaults.get("weight_recorder", 0))
             if recorder:
                 layout = _replace_layout(layout, record=_RECORD_ROWS)
@@ -222,6 +244,13 @@ class Engine:
             self.plastic_data.append(data)
             self.plastic_dynamic.append(dynamic)
             self.plastic_home.append(home)
+        vt_group = next((gi for gi, g in enumerate(groups) if getattr(g.cls, "collects_spikes", False)), -1)
+        dopamine = tuple(
+            int(k.node_local[int(k.synapse_models[m].default("volume_transmitter")) - 1])
+            if _uses_vt(k.synapse_models[m].cls)
+            else -1
+            for _, m in sorted(plastic_parts)
+        )
 
         # Stimulator connections, one set per (stimulator group, target group).
         self.stim_data = []
@@ -332,7 +361,9 @@ class Engine:
             projections=tuple(proj_static),
             plastic=tuple(plastic_static),
             history_groups=tuple(history_groups),
-            history_len=_HISTORY_LEN,
+            history_len=max(
+                [_HISTORY_LEN] + [h["t"].shape[1] for gi, h in k.post_history.items() if gi in history_groups]
+            ),
             stim_sets=tuple(stim_static),
             stim_windows=tuple(stim_windows),
             spike_capacity=_capacity(self.n_spiking, self.D, h),
@@ -342,11 +373,15 @@ class Engine:
             samplers=tuple(samplers),
             sample_buffer=(_MAX_INTERVALS_PER_CALL + 1) * self.D if samplers else 1,
             max_intervals=_MAX_INTERVALS_PER_CALL,
+            vt_group=vt_group,
+            dopamine=dopamine,
+            dopa_capacity=self._dopa_capacity(vt_group),
         )
         self.proj_dev = [jax.tree.map(jnp.asarray, p) for p in self.proj_data]
         self.plastic_dev = [jax.tree.map(jnp.asarray, p) for p in self.plastic_data]
         self.syn_dyn = [jax.tree.map(jnp.asarray, d) for d in self.plastic_dynamic]
         self.pending = self._initial_pending()
+        self.dopa = self._initial_dopamine()
         self.stim_dev = [jax.tree.map(jnp.asarray, s) for s in self.stim_data]
         # Spike indices searched for recorded spikes: real sources first, then virtual ones.
         rec_idx = np.concatenate([np.nonzero(self.rec_mask)[0], self.n_spiking + np.arange(n_virtual)])
@@ -437,32 +472,91 @@ class Engine:
         self.k.pending_spikes = None
         return {k: jnp.asarray(v) for k, v in out.items()}
 
+    def _dopa_capacity(self, vt_group: int) -> int:
+        """Entries a transmitter's dopamine list needs: one per step between triggers
+        and the leading one (grown when a transmitter's interval changes)."""
+        if vt_group < 0:
+            return 1
+        every = np.abs(np.asarray(self.k.groups[vt_group].params["deliver_interval"], dtype=np.int64))
+        kept = max((len(t) for t, _ in self.k.dopamine_spikes.values()), default=0)
+        return max(int(self.D * max(1, int(every.max(initial=1))) + 1), kept)
+
+    def _initial_dopamine(self) -> dict[str, jax.Array]:
+        """Each volume transmitter's dopamine spikes since its last trigger, headed by an
+        entry (time of the trigger, multiplicity 0), restored from the previous engine."""
+        gi = self.plan.vt_group
+        if gi < 0:
+            return {}
+        g = self.k.groups[gi]
+        cap = self.plan.dopa_capacity
+        out = {"t": np.zeros((g.n, cap)), "m": np.zeros((g.n, cap)), "n": np.ones(g.n, np.int64)}
+        for i, gid in enumerate(g.gids):
+            saved = self.k.dopamine_spikes.get(int(gid))
+            if saved is not None:
+                n = min(len(saved[0]), cap)
+                out["t"][i, :n], out["m"][i, :n], out["n"][i] = saved[0][:n], saved[1][:n], n
+        return {name: jnp.asarray(v) for name, v in out.items()}
+
     def _initial_history(self, gi: int) -> dict[str, jax.Array]:
         """A group's spike history as plastic synapses read it (NEST's archiving node):
-        the last ``history_len`` spike times (ms) of each neuron with the traces Kminus
+        the last ``history_len`` spike times (ms) of each neuron (neuron-major, a ring
+        of ``history_len`` entries per neuron) with the traces Kminus
         (``tau_minus``) and the triplet Kminus (``tau_minus_triplet``) just after each,
         and the number of spikes so far; restored from the kernel when the previous
-        engine kept one for these neurons."""
+        engine kept one for these neurons; ``dropped``: the newest spike time each
+        neuron's ring has overwritten. ``need`` (set at each call) is the earliest
+        time a synapse onto each neuron may still read; ``overflow`` says a spike would
+        have replaced an entry still needed (the history then grows)."""
         g = self.k.groups[gi]
         M, n = self.plan.history_len, g.n
         hist = {
-            "t": np.zeros((M, n)),
-            "K": np.zeros((M, n)),
-            "K3": np.zeros((M, n)),
+            "t": np.zeros((n, M)),
+            "K": np.zeros((n, M)),
+            "K3": np.zeros((n, M)),
             "count": np.zeros(n, np.int64),
+            "dropped": np.full(n, -np.inf),
+            "need": np.full(n, -np.inf),
+            "overflow": np.bool_(False),
             "tau_minus_inv": 1.0 / np.asarray(g.params["tau_minus"], dtype=float),
             "tau_minus_triplet_inv": 1.0 / np.asarray(g.params["tau_minus_triplet"], dtype=float),
         }
         saved = self.k.post_history.get(gi)
-        if saved is not None and saved["t"].shape[0] == M:
-            m = min(n, saved["t"].shape[1])
-            for name in ("t", "K", "K3", "count"):
-                hist[name][..., :m] = saved[name][..., :m]
+        if saved is not None:
+            saved = _relayout_history(saved, M)
+            m = min(n, saved["t"].shape[0])
+            for name in ("t", "K", "K3", "count", "dropped"):
+                hist[name][:m] = saved[name][:m]
         return {name: jnp.asarray(v) for name, v in hist.items()}
+
+    def _grow_history(self) -> None:
+        """Double the spikes kept per neuron (up to _MAX_HISTORY_LEN), keeping each
+        neuron's newest entries."""
+        plan = self.plan
+        M = plan.history_len * 2
+        if M > _MAX_HISTORY_LEN:
+            raise NESTErrors.KernelException(
+                f"A plastic synapse may still need one of its target's last {plan.history_len} spikes "
+                "(a presynaptic neuron was silent while its target fired that often); pynest_jax keeps at "
+                f"most {plan.history_len} spikes per neuron."
+            )
+        for gi in plan.history_groups:
+            hist = {name: np.asarray(v) for name, v in self.dev_state[gi][HISTORY].items()}
+            self.dev_state[gi][HISTORY] = {
+                name: jnp.asarray(v) for name, v in {**hist, **_relayout_history(hist, M)}.items()
+            }
+        self.plan = _replace(plan, history_len=M)
 
     def save_pending_input(self) -> None:
         """Keep the ring buffers' contents, relative to the current step, in the groups,
-        and the spikes plastic synapses have not seen yet in the kernel."""
+        and the spikes plastic synapses have not seen yet (and the volume transmitters'
+        dopamine spikes) in the kernel."""
+        if self.dopa:
+            counts = np.asarray(self.dopa["n"])
+            t, m = np.asarray(self.dopa["t"]), np.asarray(self.dopa["m"])
+            gids = self.k.groups[self.plan.vt_group].gids
+            self.k.dopamine_spikes = {
+                int(gid): (t[i, : counts[i]], m[i, : counts[i]]) for i, gid in enumerate(gids)
+            }
         self.k.post_history = {
             gi: {name: np.asarray(v) for name, v in self.dev_state[gi][HISTORY].items()}
             for gi in self.plan.history_groups
@@ -493,8 +587,14 @@ class Engine:
                 if name == HISTORY:
                     continue
                 g.state[name] = _per_node(np.array(v)) if _is_vector(g.cls, name) else np.array(v)
-        for dyn, (blocks, index) in zip(self.syn_dyn, self.plastic_home, strict=True):
-            values = {name: np.asarray(v)[: len(index)] for name, v in dyn.items()}
+        for dyn, (blocks, index), model in zip(
+            self.syn_dyn, self.plastic_home, self.plastic_models, strict=True
+        ):
+            values = {name: np.asarray(v)[: len(index)] for name, v in dyn.items() if name != SHARED}
+            entry = self.k.synapse_models[model]
+            for name in getattr(entry.cls, "shared", ()):
+                if SHARED in dyn:  # common properties the synapses changed
+                    entry.defaults[name] = entry.cls.common[name].dtype(np.asarray(dyn[SHARED][name]))
             for b in np.unique(blocks):
                 blk = self.k.connections[b]
                 blk.make_writable()
@@ -518,6 +618,14 @@ class Engine:
         """Advance the network by ``steps`` steps from the kernel's current time."""
         k = self.k
         self._upload()
+        if self.plan.vt_group >= 0 and np.any(k.groups[self.plan.vt_group].params["deliver_interval"] == 0):
+            raise NESTErrors.KernelException(
+                "A volume_transmitter has deliver_interval 0 (NEST 3.10 dies of a floating point exception)."
+            )
+        need = self._dopa_capacity(self.plan.vt_group)
+        if need > self.plan.dopa_capacity:  # a transmitter's deliver_interval grew
+            self.dopa = _pad_lists(self.dopa, need - self.plan.dopa_capacity)
+            self.plan = _replace(self.plan, dopa_capacity=need)
         start = k.time_steps
         end = start + steps
         D = self.D
@@ -531,7 +639,14 @@ class Engine:
             lo = max(start, iv * D)
             hi = min(end, (iv + n_iv) * D)
             while True:
-                carry = (self.dev_state, self.ring, self.stim_conn_state, self.syn_dyn, self.pending)
+                carry = (
+                    self.dev_state,
+                    self.ring,
+                    self.stim_conn_state,
+                    self.syn_dyn,
+                    self.pending,
+                    self.dopa,
+                )
                 fn = _compiled(self.plan)
                 out = fn(
                     self.dev_params,
@@ -552,7 +667,7 @@ class Engine:
                 if not flags.any():
                     break
                 self._grow(flags)
-            self.dev_state, self.ring, self.stim_conn_state, self.syn_dyn, self.pending = new_carry
+            self.dev_state, self.ring, self.stim_conn_state, self.syn_dyn, self.pending, self.dopa = new_carry
             self._collect_spikes(spk_rec)
             self._collect_weights(weight_rec)
             self._collect_samples(samples, hi)
@@ -613,17 +728,28 @@ class Engine:
         if fn is None:
             fn = _FLUSH[self.plan] = jax.jit(_make_flush(self.plan))
         self.ring, self.syn_dyn, self.pending, lost, records = fn(
-            self.ring, self.syn_dyn, self.pending, self.dev_state, self.plastic_dev, key, np.int64(upto)
+            self.ring,
+            self.syn_dyn,
+            self.pending,
+            self.dev_state,
+            self.plastic_dev,
+            key,
+            np.int64(upto),
+            self.dopa,
         )
         if bool(lost):
-            self._grow(np.array([False, False, False, True, False]))
+            self._grow(np.array([False, False, False, True, False, False, False]))
         if any(bool(records[j]["full"]) for j in self.weight_events):
             raise NESTErrors.KernelException("Too many weight_recorder events in one step for pynest_jax.")
         self._collect_weights(records)
 
     def _grow(self, flags: np.ndarray) -> None:
         plan = self.plan
-        if flags[3]:
+        if flags[6]:  # the call is redone with a longer history (an entry lost after the
+            # overflow, flag 3, is then kept)
+            self._grow_history()
+            plan = self.plan
+        elif flags[3]:
             raise NESTErrors.KernelException(
                 f"A plastic synapse needs a postsynaptic spike older than the last {plan.history_len} "
                 "its target keeps (the target fired more often between two presynaptic spikes); "
@@ -638,6 +764,9 @@ class Engine:
             changes["rec_capacity"] = plan.rec_capacity * 4
         if flags[2]:
             changes["rec_buffer"] = plan.rec_buffer * 4
+        if flags[5]:
+            changes["dopa_capacity"] = plan.dopa_capacity * 2
+            self.dopa = _pad_lists(self.dopa, plan.dopa_capacity)
         if flags[4]:
             changes["plastic"] = tuple(
                 _replace_layout(lay, record=lay.record * 4) if lay.record else lay for lay in plan.plastic
@@ -710,6 +839,16 @@ def _row(values: jax.Array) -> jax.Array:
 def _scalar_if_uniform(values: np.ndarray) -> np.ndarray:
     """One value for all connections of a stimulator set becomes a scalar."""
     return values[:1].reshape(()) if len(values) and np.all(values == values[0]) else values
+
+
+def _model_wide(syn_cls: Any, entry: Any) -> dict[str, np.ndarray]:
+    """Common properties a plastic synapse gets whole rather than per synapse: tables
+    (list values) and those its synapses change (``shared``, one value per model)."""
+    return {
+        c: np.asarray(entry.default(c), dtype=np.float64)
+        for c in syn_cls.common
+        if c in getattr(syn_cls, "shared", ()) or np.ndim(entry.default(c))
+    }
 
 
 def _steps_of(delay_ms: np.ndarray, h: float) -> np.ndarray:
@@ -804,8 +943,10 @@ def _print_progress(now: int, start: int, end: int, h: float, wall: float) -> No
 _CACHE: dict[Plan, Any] = {}
 # Reserved entry of a group's device state: its spike history (see _record_history).
 HISTORY = "__spike_history"
-# Spikes each neuron keeps in its history for plastic synapses.
+# Spikes each neuron keeps in its history for plastic synapses at first, and at most
+# (the history doubles when a spike would replace an entry a synapse may still read).
 _HISTORY_LEN = 32
+_MAX_HISTORY_LEN = 4096
 # Initial rows of a weight_recorder buffer per plastic projection and call (grown on overflow).
 _RECORD_ROWS = 1 << 14
 # Spikes of one step archived (a multiple spike, e.g. a parrot repeating coincident input).
@@ -832,13 +973,15 @@ def release_compiled() -> None:
     jax.clear_caches()
 
 
-def _deliver_pending(plan, plastic, rings, syn, pend, n_due, key, tag, states, records):
+def _deliver_pending(plan, plastic, rings, syn, pend, n_due, key, tag, states, records, dopa):
     """Pass the first ``n_due`` pending spikes through every plastic projection; returns
     the rings, the synapse values, whether a needed history entry was gone, and the
-    weight_recorder rows."""
+    weight_recorder rows. Synapses of a volume transmitter read its dopamine spikes."""
     rings, syn, records = list(rings), list(syn), list(records)
     lost = jnp.bool_(False)
     for j, (layout, pd) in enumerate(zip(plan.plastic, plastic, strict=True)):
+        if plan.dopamine and plan.dopamine[j] >= 0:
+            pd = {**pd, "dopamine": _dopamine_of(dopa, plan.dopamine[j])}
         gi = layout.target_group
         width = plan.group_channels[gi] * plan.group_n[gi]
         rings[gi], syn[j], lost_j, records[j] = deliver_plastic(
@@ -862,18 +1005,105 @@ def _deliver_pending(plan, plastic, rings, syn, pend, n_due, key, tag, states, r
     return rings, syn, lost, records
 
 
+def _uses_vt(cls: Any) -> bool:
+    """Whether a synapse model reads the dopamine spikes of a volume transmitter."""
+    return bool(getattr(cls, "uses_volume_transmitter", False))
+
+
+class _SharedByAll(dict):
+    """Values every synapse of a projection reads alike (a transmitter's dopamine list):
+    like a common property kept once (``ndim`` 0), ``deliver_plastic`` hands it to each
+    synapse unindexed."""
+
+    ndim = 0
+
+
+def _pad_lists(dopa: dict, by: int) -> dict:
+    """The transmitters' dopamine lists with room for ``by`` more entries each."""
+    return {name: jnp.pad(v, ((0, 0), (0, by))) if v.ndim == 2 else v for name, v in dopa.items()}
+
+
+def _dopamine_of(dopa: dict, v: int) -> _SharedByAll:
+    """Transmitter ``v``'s dopamine list: times (ms), multiplicities and its length."""
+    return _SharedByAll(t=dopa["t"][v], m=dopa["m"][v], n=dopa["n"][v])
+
+
+def _volume_transmitters(plan, params, plastic, syn, states, dopa, rows, t0, active):
+    """The volume transmitters' part of an interval (a NEST slice): the spikes that
+    arrived in its active steps join each transmitter's list; a transmitter whose
+    ``deliver_interval``-th slice ends here makes all its synapses catch up to the end of
+    the slice and restarts its list with (that time, 0). Returns the lists, the synapse
+    values, whether a needed history entry was gone and whether a list overflowed."""
+    from .timeconv import tics_per_step
+
+    D, tics = plan.D, tics_per_step(plan.h)
+    mult = jnp.where(active[:, None], rows, 0.0)  # [D, transmitters]: one input channel
+    arrived = mult > 0
+    cap = dopa["t"].shape[1]
+    slot = jnp.where(arrived, dopa["n"][None, :] + jnp.cumsum(arrived, axis=0) - 1, cap)
+    full = jnp.any(arrived & (slot >= cap))
+    cols = jnp.broadcast_to(jnp.arange(mult.shape[1])[None, :], slot.shape)
+    stamps = ((t0 + jnp.arange(D, dtype=jnp.int64) + 1) * tics).astype(jnp.float64) * 0.001
+    t = dopa["t"].at[cols, slot].set(jnp.broadcast_to(stamps[:, None], slot.shape), mode="drop")
+    m = dopa["m"].at[cols, slot].set(mult, mode="drop")
+    n = dopa["n"] + jnp.sum(arrived, axis=0)
+    t_end = t0 + D
+    every = jnp.broadcast_to(params[plan.vt_group]["deliver_interval"], n.shape).astype(jnp.int64)
+    # The slice must end in this run (a split interval triggers in its second part).
+    due = active[-1] & (t_end % (every * D) == 0)
+    t_trig = (t_end * tics).astype(jnp.float64) * 0.001
+    syn = list(syn)
+    lost = jnp.bool_(False)
+    for j, v in enumerate(plan.dopamine):
+        if v < 0:
+            continue
+        layout = plan.plastic[j]
+        history = states[layout.target_group].get(HISTORY)
+        lists = _SharedByAll(t=t[v], m=m[v], n=n[v])
+
+        def trigger(dyn, layout=layout, fixed=plastic[j], history=history, lists=lists):
+            return _trigger_synapses(layout, fixed, dyn, history, lists, t_trig, tics)
+
+        syn[j], lost_j = jax.lax.cond(due[v], trigger, lambda dyn: (dyn, jnp.bool_(False)), syn[j])
+        lost = lost | lost_j
+    restart = due[:, None] & (jnp.arange(cap)[None, :] == 0)
+    dopa = {
+        "t": jnp.where(restart, t_trig, t),
+        "m": jnp.where(restart, 0.0, m),
+        "n": jnp.where(due, 1, n),
+    }
+    return dopa, syn, lost, full
+
+
+def _trigger_synapses(layout, fixed, dyn, history, lists, t_trig, tics):
+    """Every synapse of a projection catches up to t_trig (the synapse model's
+    ``trigger``, vectorised over all of them); the padding entry stays as it is."""
+    from .delivery import _history_of
+
+    n_syn = fixed["tgt"].shape[0]
+    values = {name: v for name, v in {**fixed, **dyn}.items() if name not in ("row_ptr", "tgt")}
+    values["delay_ms"] = (values["delay"] * tics).astype(jnp.float64) * 0.001
+    values["post"] = post = _history_of(history, fixed["tgt"] % layout.n_targets)
+    values["dopamine"] = lists
+    real = jnp.arange(n_syn) < n_syn - 1
+    stale = history_lost(post, values["t_lastspike"] - values["delay_ms"], t_trig - values["delay_ms"])
+    new = layout.synapse.trigger(values, t_trig)
+    dyn = {name: jnp.where(real, new[name], v) if name in new else v for name, v in dyn.items()}
+    return dyn, jnp.any(real & stale)
+
+
 def _make_flush(plan: Plan):
     """Pass the pending spikes emitted before a step through their plastic synapses
     (a prefix of the pending list, which is in time order); the rest stays pending."""
 
-    def flush(rings, syn, pend, states, plastic, key, upto):
+    def flush(rings, syn, pend, states, plastic, key, upto, dopa):
         rings, syn = list(rings), list(syn)
         K = pend["step"].shape[0]
         due = (jnp.arange(K) < pend["n"]) & (pend["t0"] + pend["step"] < upto) & (pend["t0"] >= 0)
         n_due = jnp.sum(due)
         records = [new_record(layout.record) if layout.record else None for layout in plan.plastic]
         rings, syn, lost, records = _deliver_pending(
-            plan, plastic, rings, syn, pend, n_due, key, 2000, states, records
+            plan, plastic, rings, syn, pend, n_due, key, 2000, states, records, dopa
         )
         rest = {name: jnp.roll(pend[name], -n_due) for name in ("step", "src", "cnt")}
         return rings, syn, {**pend, **rest, "n": pend["n"] - n_due}, lost, records
@@ -993,7 +1223,7 @@ def _make_chunk(plan: Plan):
         return states, (spk, samples)
 
     def interval(params, projs, stim, rec_idx, samp_loc, samp_par, key, carry, t0, lo, hi):
-        states, rings, cstates, syn, pend, wrec, samp, rec, flags = carry
+        states, rings, cstates, syn, pend, dopa, wrec, samp, rec, flags = carry
         proj, plastic = projs
         rings = list(rings)
         if plan.plastic:
@@ -1003,7 +1233,7 @@ def _make_chunk(plan: Plan):
             due = (pend["t0"] >= 0) & (pend["t0"] < t0)
             n_due = jnp.where(due, pend["n"], 0)
             rings, syn, lost, wrec = _deliver_pending(
-                plan, plastic, rings, syn, pend, n_due, key, 1000, states, wrec
+                plan, plastic, rings, syn, pend, n_due, key, 1000, states, wrec, dopa
             )
             flags = flags.at[3].max(lost)
             for record in wrec:
@@ -1047,6 +1277,14 @@ def _make_chunk(plan: Plan):
         )
         if precise:
             spk_buf, off_buf = spk_buf
+        if plan.vt_group >= 0:
+            # The volume transmitters' update: this slice's arrivals join their lists, and at
+            # the end of every deliver_interval-th slice their synapses catch up.
+            dopa, syn, lost, full = _volume_transmitters(
+                plan, params, plastic, syn, states, dopa, rows[plan.vt_group], t0, active
+            )
+            flags = flags.at[3].max(lost)
+            flags = flags.at[5].max(full)
         samp = [_append_samples(samp[m], vals, due, steps + 1) for m, (vals, due) in enumerate(sampled)]
         flat = spk_buf.reshape(-1)  # [D * S], step-major
         if S and (plan.projections or plan.plastic):
@@ -1099,10 +1337,10 @@ def _make_chunk(plan: Plan):
             rec = (r_steps, r_src, r_cnt, r_n) + (r_off if precise else ())
             flags = flags.at[1].max(n_rec > KR)
             flags = flags.at[2].max(r_n > plan.rec_buffer)
-        return list(states), rings, cstates, syn, pend, wrec, samp, rec, flags
+        return list(states), rings, cstates, syn, pend, dopa, wrec, samp, rec, flags
 
     def chunk(params, proj, stim, rec_idx, samp_loc, samp_par, key, carry, first, n_iv, lo, hi):
-        states, rings, cstates, syn, pend = carry
+        states, rings, cstates, syn, pend, dopa = carry
         rb = plan.rec_buffer + KR
         rec = (jnp.zeros(rb, jnp.int64), jnp.zeros(rb, jnp.int32), jnp.zeros(rb, jnp.int32), jnp.int64(0))
         rec += (jnp.zeros(rb),) if precise else ()
@@ -1114,7 +1352,8 @@ def _make_chunk(plan: Plan):
             )
             for m in range(len(plan.samplers))
         ]
-        flags = jnp.zeros(5, dtype=bool)
+        flags = jnp.zeros(7, dtype=bool)
+        states = _set_history_needs(plan, proj[1], syn, states)
         wrec = [new_record(layout.record) if layout.record else None for layout in plan.plastic]
 
         def cond(c):
@@ -1127,13 +1366,52 @@ def _make_chunk(plan: Plan):
             return j + 1, interval(params, proj, stim, rec_idx, samp_loc, samp_par, key, c, t0, lo, hi)
 
         # Stop at the first overflow: the caller grows the buffers and redoes the call.
-        c = (list(states), list(rings), list(cstates), list(syn), pend, wrec, samp, rec, flags)
-        _, (states, rings, cstates, syn, pend, wrec, samp, rec, flags) = jax.lax.while_loop(
+        c = (list(states), list(rings), list(cstates), list(syn), pend, dopa, wrec, samp, rec, flags)
+        _, (states, rings, cstates, syn, pend, dopa, wrec, samp, rec, flags) = jax.lax.while_loop(
             cond, body, (jnp.int64(0), c)
         )
-        return (states, rings, cstates, syn, pend), (rec, wrec), samp, flags
+        for gi in plan.history_groups:
+            flags = flags.at[6].max(states[gi][HISTORY]["overflow"])
+        return (states, rings, cstates, syn, pend, dopa), (rec, wrec), samp, flags
 
     return chunk
+
+
+def _set_history_needs(plan: Plan, plastic: list, syn: list, states: list) -> list:
+    """Give each history its neurons' ``need``: the earliest time (ms) from which a
+    synapse onto the neuron may still read its spikes, the synapse's previous spike
+    minus its dendritic delay (a lower bound for the whole call: it only grows)."""
+    from .timeconv import tics_per_step
+
+    states = list(states)
+    for gi in plan.history_groups:
+        need = jnp.full(plan.group_n[gi], jnp.inf)
+        for layout, fixed, dyn in zip(plan.plastic, plastic, syn, strict=True):
+            if layout.target_group != gi or not layout.synapse.reads_history:
+                continue
+            delay_ms = (jnp.asarray(fixed["delay"]) * tics_per_step(plan.h)).astype(jnp.float64) * 0.001
+            t1 = dyn["t_lastspike"] - delay_ms
+            local = fixed["tgt"] % layout.n_targets
+            need = need.at[local[:-1]].min(t1[:-1])  # the last entry is padding
+        states[gi] = {
+            **states[gi],
+            HISTORY: {**states[gi][HISTORY], "need": need, "overflow": jnp.bool_(False)},
+        }
+    return states
+
+
+def _relayout_history(hist: dict, M: int) -> dict[str, np.ndarray]:
+    """A history (host arrays) with ``M`` entries per neuron: the newest ones kept, each
+    in its ring slot (spike number modulo M)."""
+    count = np.asarray(hist["count"])
+    n, M_old = hist["t"].shape
+    out = {name: np.zeros((n, M)) for name in ("t", "K", "K3")}
+    for age in range(min(M, M_old)):
+        k = count - 1 - age
+        rows = np.nonzero(k >= 0)[0]
+        for name in out:
+            out[name][rows, k[rows] % M] = np.asarray(hist[name])[rows, k[rows] % M_old]
+    return {**out, "count": count, "dropped": np.asarray(hist["dropped"])}
 
 
 def _record_history(hist: dict, spikes: jax.Array, s: jax.Array, h: float) -> dict:
@@ -1144,22 +1422,32 @@ def _record_history(hist: dict, spikes: jax.Array, s: jax.Array, h: float) -> di
     from .timeconv import tics_per_step
 
     t = ((s + 1) * tics_per_step(h)).astype(jnp.float64) * 0.001
-    M, n = hist["t"].shape
-    cols = jnp.arange(n)
+    n, M = hist["t"].shape
+    rows = jnp.arange(n)
     for k in range(_MAX_ARCHIVED):
         fired = spikes > k
         last = (hist["count"] - 1) % M
-        t_prev = jnp.where(hist["count"] > 0, hist["t"][last, cols], -1.0)
+        t_prev = jnp.where(hist["count"] > 0, hist["t"][rows, last], -1.0)
         slot = jnp.where(fired, hist["count"] % M, M)  # M: out of range, dropped
+        # Replacing an entry a synapse may still read (see _set_history_needs) makes the
+        # caller grow the history and redo the call.
+        replaced = hist["t"][rows, hist["count"] % M]
+        replacing = fired & (hist["count"] >= M)
+        still_needed = replacing & (replaced - hist["need"] >= STDP_EPS)
+        hist = {
+            **hist,
+            "overflow": hist["overflow"] | jnp.any(still_needed),
+            "dropped": jnp.where(replacing, replaced, hist["dropped"]),
+        }
         traces = {}
         for trace, tau_inv in (("K", "tau_minus_inv"), ("K3", "tau_minus_triplet_inv")):
-            k_prev = jnp.where(hist["count"] > 0, hist[trace][last, cols], 0.0)
+            k_prev = jnp.where(hist["count"] > 0, hist[trace][rows, last], 0.0)
             k_new = k_prev * jnp.exp((t_prev - t) * hist[tau_inv]) + 1.0
-            traces[trace] = hist[trace].at[slot, cols].set(k_new, mode="drop")
+            traces[trace] = hist[trace].at[rows, slot].set(k_new, mode="drop")
         hist = {
             **hist,
             **traces,
-            "t": hist["t"].at[slot, cols].set(t, mode="drop"),
+            "t": hist["t"].at[rows, slot].set(t, mode="drop"),
             "count": hist["count"] + fired,
         }
     return hist

@@ -324,6 +324,8 @@ class SynapseCollection:
             extra = sorted({x for blk in blocks for x in blk.extra if not _hidden(k, blk, x)})
             common = {x for blk in blocks for x in k.synapse_models[blk.syn_model].cls.common}
             sel = sorted(set(all_keys + extra) - common)
+            if all(k.synapse_models[blk.syn_model].cls.sizeof is None for blk in blocks):
+                sel.remove("sizeof")  # NEST shows none for stdp_facetshw_synapse_hom
         elif isinstance(keys, str):
             sel = [keys, *more] if more else [keys]
         else:
@@ -391,7 +393,7 @@ class SynapseCollection:
                 "synapse_id",
                 "target_thread",
                 "receptor",
-            ):
+            ) and not all(key in k.connections[b].extra for b in set(self._block.tolist())):
                 raise NESTErrors.BadProperty(f"{key} cannot be changed.")
             for j, (b, i) in enumerate(zip(self._block, self._index, strict=True)):
                 blk = k.connections[b]
@@ -399,7 +401,14 @@ class SynapseCollection:
                     raise NESTErrors.UnaccessedDictionaryEntry(
                         f"Unaccessed elements in params, in function connection.set():  {key}"
                     )
-                if key == "delay":
+                # --- cont_delay_synapse: the model sets (and checks) an off-grid delay itself.
+                hook = getattr(k.synapse_models[blk.syn_model].cls, "delay_from_status", None)
+                if key == "delay" and hook is not None:
+                    from .api import _frozen_delay_limits
+
+                    column(b, key)[i] = hook(np.array([vals[j]]), k.h, _frozen_delay_limits())[0]
+                # ---
+                elif key == "delay":
                     column(b, key)[i] = _delay_steps_checked(np.array([vals[j]]), k.h)[0] * k.h
                 elif key == "weight" or (key in blk.extra and not _hidden(k, blk, key)):
                     column(b, key)[i] = vals[j]
@@ -461,13 +470,16 @@ def _conn_value(k: Any, blk: Any, b: int, i: int, key: str, h: float) -> Any:
         return i
     if key == "synapse_model":
         return blk.syn_model
-    if key == "synapse_id":
+    if key == "synapse_id" and key not in blk.extra:  # a model's own synapse_id comes first
         return list(k.synapse_models).index(blk.syn_model)
     if key == "target_thread":
         return 0
     if key == "sizeof":
         return k.synapse_models[blk.syn_model].cls.sizeof
     if key in blk.extra:
+        prop = k.synapse_models[blk.syn_model].cls.params.get(key)
+        if prop is not None and prop.dtype in (int, bool):
+            return prop.dtype(blk.extra[key][i])
         return float(blk.extra[key][i])
     entry = k.synapse_models[blk.syn_model]
     return entry.default(key)

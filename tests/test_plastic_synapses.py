@@ -220,3 +220,29 @@ def test_weight_recorder_matches_nest(model: str, seed: int) -> None:
         np.testing.assert_array_equal(ours[key], ref[key])
     np.testing.assert_allclose(ours["times"], ref["times"], rtol=0, atol=1e-12)
     np.testing.assert_allclose(ours["weights"], ref["weights"], rtol=1e-12)
+
+
+def long_history(nest, model: str) -> dict:
+    """A presynaptic parrot silent for 700 ms while its target fires about 300 times:
+    the synapse then reads all those spikes (pynest_jax grows the history it keeps)."""
+    nest.resolution = 0.1
+    sg = nest.Create("spike_generator", params={"spike_times": [5.0, 8.0, 708.0, 709.5]})
+    pre = nest.Create("parrot_neuron")
+    post = nest.Create("iaf_psc_alpha", params={"I_e": 1200.0, "tau_minus": 30.0})
+    nest.Connect(sg, pre)
+    nest.Connect(pre, post, syn_spec={"synapse_model": model, "weight": 20.0, "delay": 1.5})
+    conn = nest.GetConnections(pre, post)
+    out = []
+    for t in (400.0, 400.0):
+        nest.Simulate(t)
+        out.append(conn.get(["weight", "Kplus"]))
+    return {"values": out, "post_spikes": int(nest.GetStatus(post, "t_spike")[0] > 0)}
+
+
+@pytest.mark.parametrize("model", ["stdp_synapse", "stdp_triplet_synapse"])
+def test_history_grows_past_32_spikes(model: str) -> None:
+    ref, ours = run_both(long_history, model=model)
+    for r, o in zip(ref["values"], ours["values"], strict=True):
+        assert o["weight"] == pytest.approx(r["weight"], rel=1e-9)
+        assert o["Kplus"] == pytest.approx(r["Kplus"], rel=1e-9)
+    assert ref["values"][1]["weight"] != ref["values"][0]["weight"]  # the ~300 spikes were read

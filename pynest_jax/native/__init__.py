@@ -1,10 +1,12 @@
 """Native (C++) kernels for the CPU backend, built on first use.
 
-``deliver_cpu.cc`` is an XLA FFI handler that adds one interval's spikes into a
-ring buffer with a plain loop, in place, plus a host function that orders a
-projection's synapses by source (a counting sort) when it is built. It is compiled once per machine into a
-cache directory keyed by a hash of the source, the compiler and the JAX
-version, then registered as the FFI target ``pynest_jax_deliver`` for CPU.
+``deliver_cpu.cc`` has XLA FFI handlers: one adds one interval's spikes into a
+ring buffer with a plain loop, in place; one passes them through pair-STDP
+synapses (updating their values in place); plus a host function that orders a
+projection's synapses by source (a counting sort) when it is built. It is
+compiled once per machine into a cache directory keyed by a hash of the source,
+the compiler and the JAX version, then registered as the FFI targets
+``pynest_jax_deliver`` and ``pynest_jax_stdp`` for CPU.
 
 Nothing happens at import: the first call of :func:`native_deliver` compiles
 (about 4 s) or loads the library. Whenever the native path cannot be used --
@@ -38,6 +40,7 @@ from jax.extend.core import Primitive
 from jax.interpreters import mlir
 
 TARGET = "pynest_jax_deliver"
+STDP_TARGET = "pynest_jax_stdp"
 _SOURCE = Path(__file__).with_name("deliver_cpu.cc")
 # Portable code: the cache may be shared by machines of different CPU generations.
 # No FMA contraction, so sums match XLA's scatter-add bit for bit.
@@ -62,6 +65,25 @@ _deliver_p.def_impl(lambda *args, **attrs: jax.jit(lambda *a: _deliver_p.bind(*a
 mlir.register_lowering(
     _deliver_p,
     jax.ffi.ffi_lowering(TARGET, skip_ffi_layout_processing=True, operand_output_aliases={0: 0}),
+    platform="cpu",
+)
+
+
+# Pair STDP through a plastic projection: ring, weight, Kplus and t_lastspike are
+# updated in place (operands 0, 10, 11, 12), plus a flag for a lost history entry.
+_STDP_ALIASES = {0: 0, 10: 1, 11: 2, 12: 3}
+_stdp_p = Primitive("pynest_jax_stdp")
+_stdp_p.multiple_results = True
+_stdp_p.def_abstract_eval(
+    lambda *args, **attrs: (
+        [core.ShapedArray(args[i].shape, args[i].dtype) for i in _STDP_ALIASES]
+        + [core.ShapedArray((), jnp.int32)]
+    )
+)
+_stdp_p.def_impl(lambda *args, **attrs: jax.jit(lambda *a: _stdp_p.bind(*a, **attrs))(*args))
+mlir.register_lowering(
+    _stdp_p,
+    jax.ffi.ffi_lowering(STDP_TARGET, skip_ffi_layout_processing=True, operand_output_aliases=_STDP_ALIASES),
     platform="cpu",
 )
 
@@ -140,6 +162,7 @@ def _load() -> bool:
                 raise RuntimeError("no C++ compiler found (set CXX)")
             lib = ctypes.CDLL(str(_build(cxx)))
             jax.ffi.register_ffi_target(TARGET, jax.ffi.pycapsule(lib.PynestJaxDeliver), platform="cpu")
+            jax.ffi.register_ffi_target(STDP_TARGET, jax.ffi.pycapsule(lib.PynestJaxStdp), platform="cpu")
             _state.update(lib=lib, ok=True)
         except Exception as exc:  # anything: fall back to XLA
             _state["error"] = exc
@@ -233,3 +256,58 @@ def native_deliver(
         weight_mode=np.int32(_MODES[weight_mode]),
         delay_mode=np.int32(_MODES[delay_mode]),
     )
+
+
+# The per-synapse parameters of pair STDP, in the native call's order.
+_STDP_PARAMS = ("tau_plus", "lambda", "alpha", "mu_plus", "mu_minus", "Wmax")
+
+
+def native_stdp(
+    ring: Any,
+    layout: Any,
+    fixed: dict[str, Any],
+    dynamic: dict[str, Any],
+    history: dict[str, Any],
+    t0: Any,
+    ring_len: int,
+    width: int,
+    tics: int,
+    spike_step: Any,
+    spike_src: Any,
+    spike_count: Any,
+    n_spikes: Any,
+) -> tuple[jax.Array, dict[str, jax.Array], jax.Array] | None:
+    """``pynest_jax.delivery.deliver_plastic`` for pair STDP (``stdp_synapse``'s
+    ``transmit``) as one native call: the ring, the new weight/Kplus/t_lastspike and
+    the lost-history flag; ``None`` if it cannot be used."""
+    if not enabled() or jax.default_backend() != "cpu":
+        return None
+    params = [jnp.asarray(fixed[name], jnp.float64) for name in _STDP_PARAMS]
+    if ring.dtype != jnp.float64 or ring.ndim != 1 or ring.shape[0] != ring_len * width + 1:
+        return None
+    if not _load():
+        return None
+    ring, weight, kplus, t_last, lost = _stdp_p.bind(
+        ring,
+        jnp.asarray(fixed["row_ptr"], jnp.int64),
+        jnp.asarray(fixed["tgt"], jnp.int32),
+        jnp.asarray(fixed["delay"], jnp.int64).reshape(-1),
+        *[p.reshape(-1) for p in params],
+        dynamic["weight"],
+        dynamic["Kplus"],
+        dynamic["t_lastspike"],
+        history["t"].reshape(-1),
+        history["K"].reshape(-1),
+        history["count"],
+        history["dropped"],
+        jnp.asarray(history["tau_minus_inv"], jnp.float64).reshape(-1),
+        *[jnp.asarray(a, jnp.int32) for a in (spike_step, spike_src, spike_count)],
+        jnp.asarray(n_spikes, jnp.int64),
+        jnp.asarray(t0, jnp.int64),
+        ring_len=np.int64(ring_len),
+        width=np.int64(width),
+        n_targets=np.int64(layout.n_targets),
+        tics=np.int64(tics),
+        weighted=np.int32(layout.weighted),
+    )
+    return ring, {**dynamic, "weight": weight, "Kplus": kplus, "t_lastspike": t_last}, lost > 0

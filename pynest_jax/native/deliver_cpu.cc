@@ -13,6 +13,7 @@
 // row_ptr may be int32 or int64; per-source / per-synapse delays int16, int32 or
 // int64; a scalar delay, t0 and n_spikes are int64 scalars; weights float64.
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -259,3 +260,185 @@ extern "C" int PynestJaxSourceOrder(const int32_t* src, int64_t n, int64_t n_sou
   for (int64_t i = 0; i < n; ++i) order[next[src[i]]++] = i;
   return 0;
 }
+
+// ------------------------------------------------------------------ plastic: pair STDP
+//
+// One interval's spikes, in time order, through a projection of pair-based STDP
+// synapses (stdp_synapse, stdp_synapse_hom): the same arithmetic, in the same
+// order, as the XLA path (pynest_jax.synapses.stdp_synapse.transmit driven by
+// pynest_jax.delivery.deliver_plastic).  Each spike of a multiple spike passes
+// on its own.  The targets' spike history is neuron-major: entry k of neuron j
+// (k counted from its first spike) lives at j * M + k % M.
+namespace {
+
+// A parameter given once (stride 0) or per synapse (stride 1).
+struct Param {
+  const double* p;
+  int64_t stride;
+  double operator[](int64_t j) const { return p[j * stride]; }
+};
+
+Param ParamOf(const ffi::AnyBuffer& b) {
+  return Param{b.typed_data<double>(), b.element_count() > 1 ? 1 : 0};
+}
+
+constexpr double kStdpEps = 1.0e-6;  // NEST's tolerance on spike-time comparisons (ms)
+
+inline double Facilitate(double w, double kplus, double lambda, double mu_plus, double wmax) {
+  const double norm = w / wmax + lambda * std::pow(1.0 - w / wmax, mu_plus) * kplus;
+  return norm < 1.0 ? norm * wmax : wmax;
+}
+
+inline double Depress(double w, double kminus, double lambda, double alpha, double mu_minus, double wmax) {
+  const double norm = w / wmax - alpha * lambda * std::pow(w / wmax, mu_minus) * kminus;
+  return norm > 0.0 ? norm * wmax : 0.0;
+}
+
+ffi::Error StdpImpl(ffi::Buffer<ffi::F64> ring_in, ffi::Buffer<ffi::S64> row_ptr, ffi::Buffer<ffi::S32> tgt,
+                    ffi::Buffer<ffi::S64> delay, ffi::AnyBuffer tau_plus, ffi::AnyBuffer lambda,
+                    ffi::AnyBuffer alpha, ffi::AnyBuffer mu_plus, ffi::AnyBuffer mu_minus, ffi::AnyBuffer wmax,
+                    ffi::Buffer<ffi::F64> weight_in, ffi::Buffer<ffi::F64> kplus_in,
+                    ffi::Buffer<ffi::F64> tlast_in, ffi::Buffer<ffi::F64> hist_t, ffi::Buffer<ffi::F64> hist_k,
+                    ffi::Buffer<ffi::S64> hist_count, ffi::Buffer<ffi::F64> hist_dropped,
+                    ffi::Buffer<ffi::F64> tau_minus_inv,
+                    ffi::Buffer<ffi::S32> spike_step, ffi::Buffer<ffi::S32> spike_src,
+                    ffi::Buffer<ffi::S32> spike_count, ffi::Buffer<ffi::S64> n_spikes, ffi::Buffer<ffi::S64> t0,
+                    ffi::ResultBuffer<ffi::F64> ring_out, ffi::ResultBuffer<ffi::F64> weight_out,
+                    ffi::ResultBuffer<ffi::F64> kplus_out, ffi::ResultBuffer<ffi::F64> tlast_out,
+                    ffi::ResultBuffer<ffi::S32> lost_out, int64_t ring_len, int64_t width, int64_t n_targets,
+                    int64_t tics, int32_t weighted) {
+  const size_t ring_n = ring_in.element_count();
+  if (ring_len <= 0 || width <= 0 || ring_n != static_cast<size_t>(ring_len * width + 1))
+    return ffi::Error::InvalidArgument("pynest_jax_stdp: ring must have ring_len * width + 1 entries");
+  double* ring = ring_out->typed_data();
+  double* w = weight_out->typed_data();
+  double* kp = kplus_out->typed_data();
+  double* tl = tlast_out->typed_data();
+  const size_t n_syn = weight_in.element_count();
+  if (ring != ring_in.typed_data()) std::memcpy(ring, ring_in.typed_data(), ring_n * sizeof(double));
+  if (w != weight_in.typed_data()) std::memcpy(w, weight_in.typed_data(), n_syn * sizeof(double));
+  if (kp != kplus_in.typed_data()) std::memcpy(kp, kplus_in.typed_data(), n_syn * sizeof(double));
+  if (tl != tlast_in.typed_data()) std::memcpy(tl, tlast_in.typed_data(), n_syn * sizeof(double));
+  int32_t lost = 0;
+
+  const int64_t n_src = static_cast<int64_t>(row_ptr.element_count()) - 1;
+  const int64_t* rp = row_ptr.typed_data();
+  const int32_t* tg = tgt.typed_data();
+  const int64_t* dl = delay.typed_data();
+  const int64_t d_stride = delay.element_count() > 1 ? 1 : 0;
+  const Param tp = ParamOf(tau_plus), lam = ParamOf(lambda), al = ParamOf(alpha), mup = ParamOf(mu_plus),
+              mum = ParamOf(mu_minus), wm = ParamOf(wmax);
+  for (const ffi::AnyBuffer* b : {&tau_plus, &lambda, &alpha, &mu_plus, &mu_minus, &wmax})
+    if (b->element_type() != ffi::DataType::F64 || (b->element_count() != 1 && b->element_count() < n_syn))
+      return ffi::Error::InvalidArgument("pynest_jax_stdp: parameters must be float64, one or per synapse");
+  if (n_targets <= 0 || static_cast<int64_t>(hist_count.element_count()) != n_targets)
+    return ffi::Error::InvalidArgument("pynest_jax_stdp: history count must have one entry per target");
+  const int64_t M = static_cast<int64_t>(hist_t.element_count()) / n_targets;
+  if (M <= 0 || static_cast<int64_t>(hist_k.element_count()) != M * n_targets)
+    return ffi::Error::InvalidArgument("pynest_jax_stdp: history arrays must be [n_targets, M]");
+  const double* ht = hist_t.typed_data();
+  const double* hk = hist_k.typed_data();
+  const int64_t* hc = hist_count.typed_data();
+  const double* dropped = hist_dropped.typed_data();
+  if (static_cast<int64_t>(hist_dropped.element_count()) != n_targets)
+    return ffi::Error::InvalidArgument("pynest_jax_stdp: history dropped must have one entry per target");
+  const double* tmi = tau_minus_inv.typed_data();
+  const int64_t tmi_stride = tau_minus_inv.element_count() > 1 ? 1 : 0;
+
+  const int64_t capacity = static_cast<int64_t>(spike_src.element_count());
+  int64_t n = *n_spikes.typed_data();
+  n = n < 0 ? 0 : (n > capacity ? capacity : n);
+  const int64_t base_step = *t0.typed_data();
+  const uint64_t ring_size = static_cast<uint64_t>(ring_len * width);
+  for (int64_t i = 0; i < n; ++i) {
+    const int32_t s = spike_src.typed_data()[i];
+    if (s < 0 || s >= n_src) continue;  // not a source of this projection
+    const int64_t beg = rp[s], end = rp[s + 1];
+    if (beg == end) continue;
+    if (beg < 0 || end < beg || static_cast<size_t>(end) > n_syn)
+      return ffi::Error::InvalidArgument("pynest_jax_stdp: corrupt row_ptr");
+    const int64_t step = base_step + spike_step.typed_data()[i];
+    const double t_spike = static_cast<double>((step + 1) * tics) * 0.001;
+    for (int32_t r = 0; r < spike_count.typed_data()[i]; ++r) {
+      for (int64_t j = beg; j < end; ++j) {
+        const int64_t d_steps = dl[j * d_stride];
+        const double d = static_cast<double>(d_steps * tics) * 0.001;
+        const int64_t local = static_cast<int64_t>(tg[j]) % n_targets;
+        const double* t_h = ht + local * M;
+        const double* k_h = hk + local * M;
+        const int64_t count = hc[local];
+        const int64_t oldest = count > M ? count - M : 0;
+        const double t_last = tl[j], t1 = t_last - d, t2 = t_spike - d;
+        // A dropped spike was needed: the newest one lies in the read range, or no kept
+        // one is early enough to give Kminus at t2.
+        if (count > M && (dropped[local] - t1 >= kStdpEps || t2 - t_h[oldest % M] <= kStdpEps)) lost = 1;
+        const double wmax_j = wm[j], lam_j = lam[j], tau_plus_j = tp[j];
+        double wj = w[j];
+        // Facilitation by the target's spikes in (t1, t2], oldest first.
+        int64_t k = count;
+        while (k > oldest && t2 - t_h[(k - 1) % M] <= -kStdpEps) --k;  // later than t2
+        const int64_t newest_read = k;
+        while (k > oldest && t_h[(k - 1) % M] - t1 >= kStdpEps) --k;
+        for (int64_t e = k; e < newest_read; ++e) {
+          const double kplus = kp[j] * std::exp((t_last - (t_h[e % M] + d)) / tau_plus_j);
+          wj = Facilitate(wj, kplus, lam_j, mup[j], wmax_j);
+        }
+        // Depression with Kminus at t2, from the target's newest spike before it.
+        int64_t b = count;
+        while (b > oldest && !(t2 - t_h[(b - 1) % M] > kStdpEps)) --b;
+        double kminus = 0.0;
+        if (b > oldest)
+          kminus = k_h[(b - 1) % M] * std::exp((t_h[(b - 1) % M] - t2) * tmi[local * tmi_stride]);
+        wj = Depress(wj, kminus, lam_j, al[j], mum[j], wmax_j);
+        w[j] = wj;
+        kp[j] = kp[j] * std::exp((t_last - t_spike) / tau_plus_j) + 1.0;
+        tl[j] = t_spike;
+        int64_t slot = (step + d_steps) % ring_len;
+        if (slot < 0) slot += ring_len;
+        const uint64_t at = static_cast<uint64_t>(slot * width) + static_cast<uint32_t>(tg[j]);
+        if (at >= ring_size) return ffi::Error::InvalidArgument("pynest_jax_stdp: target outside the ring");
+        ring[at] += weighted ? wj : 1.0;
+      }
+    }
+  }
+  *lost_out->typed_data() = lost;
+  return ffi::Error::Success();
+}
+
+}  // namespace
+
+XLA_FFI_DEFINE_HANDLER_SYMBOL(PynestJaxStdp, StdpImpl,
+                              ffi::Ffi::Bind()
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // ring (aliased to result 0)
+                                  .Arg<ffi::Buffer<ffi::S64>>()  // row_ptr
+                                  .Arg<ffi::Buffer<ffi::S32>>()  // tgt
+                                  .Arg<ffi::Buffer<ffi::S64>>()  // delay (steps; one or per synapse)
+                                  .Arg<ffi::AnyBuffer>()         // tau_plus
+                                  .Arg<ffi::AnyBuffer>()         // lambda
+                                  .Arg<ffi::AnyBuffer>()         // alpha
+                                  .Arg<ffi::AnyBuffer>()         // mu_plus
+                                  .Arg<ffi::AnyBuffer>()         // mu_minus
+                                  .Arg<ffi::AnyBuffer>()         // Wmax
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // weight (aliased to result 1)
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // Kplus (aliased to result 2)
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // t_lastspike (aliased to result 3)
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // history: spike times [n, M]
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // history: Kminus [n, M]
+                                  .Arg<ffi::Buffer<ffi::S64>>()  // history: spikes so far [n]
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // history: newest dropped time [n]
+                                  .Arg<ffi::Buffer<ffi::F64>>()  // 1 / tau_minus (one or per neuron)
+                                  .Arg<ffi::Buffer<ffi::S32>>()  // spike_step
+                                  .Arg<ffi::Buffer<ffi::S32>>()  // spike_src
+                                  .Arg<ffi::Buffer<ffi::S32>>()  // spike_count
+                                  .Arg<ffi::Buffer<ffi::S64>>()  // n_spikes
+                                  .Arg<ffi::Buffer<ffi::S64>>()  // t0
+                                  .Ret<ffi::Buffer<ffi::F64>>()  // ring
+                                  .Ret<ffi::Buffer<ffi::F64>>()  // weight
+                                  .Ret<ffi::Buffer<ffi::F64>>()  // Kplus
+                                  .Ret<ffi::Buffer<ffi::F64>>()  // t_lastspike
+                                  .Ret<ffi::Buffer<ffi::S32>>()  // a needed history entry was gone
+                                  .Attr<int64_t>("ring_len")
+                                  .Attr<int64_t>("width")
+                                  .Attr<int64_t>("n_targets")
+                                  .Attr<int64_t>("tics")
+                                  .Attr<int32_t>("weighted"));
