@@ -4,6 +4,7 @@
     python benchmarks/bench.py brunel --simulator nest --threads 2 --order 2500
     python benchmarks/bench.py microcircuit --simulator jax --scale 0.1
     python benchmarks/bench.py aeif_network --simulator jax --n 10000 --simtime 300
+    python benchmarks/bench.py stdp_network --simulator jax --n 10000 --simtime 1000
     python benchmarks/bench.py one_neuron --simulator jax
 
 ``run_all.py`` calls this in fresh processes (so that peak memory and
@@ -150,6 +151,46 @@ def aeif_network(args: argparse.Namespace) -> dict:
     }
 
 
+def stdp_network(args: argparse.Namespace) -> dict:
+    """examples/stdp_network.py (stdp_synapse on E->E, hpc_benchmark style): the
+    first Simulate of ``simtime`` (compilation included), the E->E weight
+    distribution after it, then a second Simulate for the steady time."""
+    import numpy as np
+    from stdp_network import build_network, plastic_weights
+
+    nest = load(args.simulator, args.threads)
+    t0 = time.time()
+    net = build_network(nest, n=args.n)
+    nest.Prepare()
+    nest.Cleanup()
+    t_build = time.time() - t0
+    t0 = time.time()
+    nest.Simulate(args.simtime)
+    t_first = time.time() - t0
+    events = net["recorder"].n_events
+    w = plastic_weights(nest, net)
+    t0 = time.time()
+    nest.Simulate(args.simtime)
+    t_steady = time.time() - t0
+    # A fixed random subsample of the weights, for a two-sample test between simulators.
+    sample = np.random.default_rng(0).choice(w, size=min(2000, len(w)), replace=False)
+    return {
+        "build_s": t_build,
+        "first_simulate_s": t_first,
+        "steady_simulate_s": t_steady,
+        "real_time_factor": t_steady / (args.simtime / 1000.0),
+        "rate": events / (args.simtime / 1000.0) / net["n"],
+        "neurons": net["n"],
+        "synapses": nest.num_connections,
+        "plastic_synapses": len(w),
+        "simtime_ms": args.simtime,
+        "weight_mean": float(w.mean()),
+        "weight_std": float(w.std()),
+        "weight_quantiles": [float(q) for q in np.quantile(w, [0.01, 0.1, 0.5, 0.9, 0.99])],
+        "weight_sample": [float(x) for x in sample],
+    }
+
+
 def one_neuron(args: argparse.Namespace) -> dict:
     """NEST's one_neuron.py without the plot; the whole-process time is measured by run_all."""
     nest = load(args.simulator, args.threads)
@@ -163,19 +204,22 @@ def one_neuron(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("case", choices=["brunel", "microcircuit", "aeif_network", "one_neuron"])
+    parser.add_argument(
+        "case", choices=["brunel", "microcircuit", "aeif_network", "stdp_network", "one_neuron"]
+    )
     parser.add_argument("--simulator", choices=["nest", "jax"], required=True)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--order", type=int, default=2500)
     parser.add_argument("--indegree", type=int, default=None, help="fixed E indegree (default 10%% of NE)")
     parser.add_argument("--simtime", type=float, default=1000.0)
     parser.add_argument("--scale", type=float, default=0.1, help="microcircuit scale")
-    parser.add_argument("--n", type=int, default=10_000, help="aeif_network size")
+    parser.add_argument("--n", type=int, default=10_000, help="aeif_network / stdp_network size")
     args = parser.parse_args()
     cases = {
         "brunel": brunel,
         "microcircuit": microcircuit,
         "aeif_network": aeif_network,
+        "stdp_network": stdp_network,
         "one_neuron": one_neuron,
     }
     result = cases[args.case](args)

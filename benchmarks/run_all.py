@@ -64,6 +64,7 @@ def main() -> None:
         "scaling": [],
         "microcircuit": [],
         "aeif_network": [],
+        "stdp_network": [],
         "one_neuron": [],
     }
 
@@ -95,6 +96,17 @@ def main() -> None:
     results["aeif_network"].append(run([*aeif, "--simulator", "nest", "--threads", "1"]))
     results["aeif_network"].append(run([*aeif, "--simulator", "nest", "--threads", "2"]))
     results["aeif_network"].append(run([*aeif, "--simulator", "jax"]))
+
+    # STDP on E->E (hpc_benchmark style): times and the weight distribution after 1 s.
+    stdp = [
+        "stdp_network",
+        "--n",
+        "2000" if opts.quick else "10000",
+        "--simtime",
+        "200" if opts.quick else "1000",
+    ]
+    results["stdp_network"].append(run([*stdp, "--simulator", "nest", "--threads", "2"]))
+    results["stdp_network"].append(run([*stdp, "--simulator", "jax"]))
 
     with tempfile.TemporaryDirectory() as cache:
         env = {"PYNEST_JAX_COMPILATION_CACHE": cache}
@@ -168,6 +180,7 @@ def write_table(results: dict) -> None:
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     lines += microcircuit_table(results["microcircuit"])
     lines += aeif_table(results.get("aeif_network", []))
+    lines += stdp_table(results.get("stdp_network", []))
     lines += [
         "",
         "## One neuron (NEST's one_neuron.py without the plot), whole process",
@@ -229,6 +242,50 @@ def aeif_table(runs: list[dict]) -> list[str]:
         f"(1 thread), {ours['steady_simulate_s'] / nest2['steady_simulate_s']:.2f} (2 threads); "
         f"rate {ours['rate'] / nest2['rate']:.3f} (one network realisation each; the mean rate of this "
         "network varies by about 15 % from seed to seed in either simulator).",
+    ]
+    return lines
+
+
+def stdp_table(runs: list[dict]) -> list[str]:
+    """Times, rates and E->E weight distributions of the STDP network runs, with a
+    two-sample Kolmogorov-Smirnov test on random subsamples of the weights."""
+    if len(runs) < 2:
+        return []
+    from scipy.stats import ks_2samp
+
+    first = runs[0]
+    lines = [
+        "",
+        f"## STDP network (examples/stdp_network.py), {first['simtime_ms']:.0f} ms",
+        "",
+        f"{first['neurons']} iaf_psc_alpha neurons, {first['synapses']} synapses of which "
+        f"{first['plastic_synapses']} E->E `stdp_synapse`. Weights after the first Simulate; the steady "
+        "time is a second Simulate of the same length.",
+        "",
+        "| simulator | threads | build s | first simulate s | steady simulate s | rate (spikes/s) | "
+        "weight mean | weight std | weight quantiles 1/10/50/90/99 % |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in runs:
+        threads = r["threads"] if r["simulator"] == "nest" else "-"
+        cells = [r["simulator"], threads, f"{r['build_s']:.2f}", f"{r['first_simulate_s']:.2f}"]
+        cells += [f"{r['steady_simulate_s']:.2f}", f"{r['rate']:.2f}", f"{r['weight_mean']:.4f}"]
+        cells += [f"{r['weight_std']:.4f}", " / ".join(f"{q:.3f}" for q in r["weight_quantiles"])]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    nest = next(r for r in runs if r["simulator"] == "nest")
+    ours = next(r for r in runs if r["simulator"] == "jax")
+    ks = ks_2samp(nest["weight_sample"], ours["weight_sample"])
+    lines += [
+        "",
+        f"pynest_jax / NEST ({nest['threads']} threads): first simulate "
+        f"{ours['first_simulate_s'] / nest['first_simulate_s']:.2f}, steady simulate "
+        f"{ours['steady_simulate_s'] / nest['steady_simulate_s']:.2f}; "
+        f"rate {ours['rate'] / nest['rate']:.3f}; "
+        f"weight mean {ours['weight_mean'] / nest['weight_mean']:.4f}, std "
+        f"{ours['weight_std'] / nest['weight_std']:.3f}.",
+        f"Two-sample KS test on {len(ours['weight_sample'])} weights drawn at random from each simulator: "
+        f"D = {ks.statistic:.3f}, p = {ks.pvalue:.3f} (the same distribution is not rejected at p > 0.01: "
+        f"{'yes' if ks.pvalue > 0.01 else 'NO'}). The two simulators draw different network realisations.",
     ]
     return lines
 
