@@ -19,7 +19,7 @@ import numpy as np
 
 from ..models.base import Prop
 from .base import SynapseModel, register_synapse
-from .stdp_synapse import facilitate_each, history_window, kminus_at
+from .stdp_synapse import pair_rule
 
 
 def _facilitate(p: dict, w, kplus):
@@ -63,13 +63,6 @@ class jonke_synapse(SynapseModel):
 
     @classmethod
     def transmit(cls, p, t_spike, key):
-        post, d, t_last = p["post"], p["delay_ms"], p["t_lastspike"]
-        first, count = history_window(post, t_last - d, t_spike - d)
-
-        def pair(w, t_post):
-            return _facilitate(p, w, p["Kplus"] * jnp.exp((t_last - (t_post + d)) / p["tau_plus"]))
-
-        w = facilitate_each(post, first, count, p["weight"], pair)
-        w = _depress(p, w, kminus_at(post, t_spike - d))
-        kplus = p["Kplus"] * jnp.exp((t_last - t_spike) / p["tau_plus"]) + 1.0
-        return {"weight": w, "Kplus": kplus, "t_lastspike": jnp.broadcast_to(t_spike, w.shape)}, w
+        return pair_rule(
+            p, t_spike, lambda w, k: _facilitate(p, w, k), lambda w, k: _depress(p, w, k), p["tau_plus"]
+        )

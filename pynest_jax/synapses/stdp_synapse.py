@@ -13,6 +13,7 @@ The target keeps its spike history with Kminus (``tau_minus`` of the neuron).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -99,6 +100,23 @@ def facilitate_each(post: dict, first, count, w, step: Callable, trace: str | No
     return jax.lax.fori_loop(0, jnp.max(count, initial=0), one, w)
 
 
+def pair_rule(p: dict, t_spike, facilitate_by: Callable, at_spike: Callable, tau_plus) -> tuple[dict, Any]:
+    """NEST's all-to-all pair STDP at a presynaptic spike stamped ``t_spike``: one
+    ``facilitate_by(w, kplus)`` per read postsynaptic spike with Kplus decayed to it,
+    then ``at_spike(w, kminus)`` with the target's Kminus at t - d; Kplus decays with
+    ``tau_plus`` and adds 1. Returns the new values and the weight sent."""
+    post, d, t_last = p["post"], p["delay_ms"], p["t_lastspike"]
+    first, count = history_window(post, t_last - d, t_spike - d)
+
+    def pair(w, t_post):
+        return facilitate_by(w, p["Kplus"] * jnp.exp((t_last - (t_post + d)) / tau_plus))
+
+    w = facilitate_each(post, first, count, p["weight"], pair)
+    w = at_spike(w, kminus_at(post, t_spike - d))
+    kplus = p["Kplus"] * jnp.exp((t_last - t_spike) / tau_plus) + 1.0
+    return {"weight": w, "Kplus": kplus, "t_lastspike": jnp.broadcast_to(t_spike, w.shape)}, w
+
+
 @register_synapse
 class stdp_synapse(SynapseModel):
     name = "stdp_synapse"
@@ -131,13 +149,6 @@ class stdp_synapse(SynapseModel):
 
     @classmethod
     def transmit(cls, p, t_spike, key):
-        post, d, t_last = p["post"], p["delay_ms"], p["t_lastspike"]
-        first, count = history_window(post, t_last - d, t_spike - d)
-
-        def pair(w, t_post):
-            return facilitate(p, w, p["Kplus"] * jnp.exp((t_last - (t_post + d)) / p["tau_plus"]))
-
-        w = facilitate_each(post, first, count, p["weight"], pair)
-        w = depress(p, w, kminus_at(post, t_spike - d))
-        kplus = p["Kplus"] * jnp.exp((t_last - t_spike) / p["tau_plus"]) + 1.0
-        return {"weight": w, "Kplus": kplus, "t_lastspike": jnp.broadcast_to(t_spike, w.shape)}, w
+        return pair_rule(
+            p, t_spike, lambda w, k: facilitate(p, w, k), lambda w, k: depress(p, w, k), p["tau_plus"]
+        )

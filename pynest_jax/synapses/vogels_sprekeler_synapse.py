@@ -18,7 +18,7 @@ import numpy as np
 
 from ..models.base import Prop
 from .base import SynapseModel, register_synapse
-from .stdp_synapse import WEIGHT_SIGN_MSG, facilitate_each, history_window, kminus_at
+from .stdp_synapse import WEIGHT_SIGN_MSG, pair_rule
 
 
 def _facilitate(p: dict, w, k):
@@ -61,14 +61,11 @@ class vogels_sprekeler_synapse(SynapseModel):
 
     @classmethod
     def transmit(cls, p, t_spike, key):
-        post, d, t_last = p["post"], p["delay_ms"], p["t_lastspike"]
-        first, count = history_window(post, t_last - d, t_spike - d)
-
-        def pair(w, t_post):
-            return _facilitate(p, w, p["Kplus"] * jnp.exp((t_last - (t_post + d)) / p["tau"]))
-
-        w = facilitate_each(post, first, count, p["weight"], pair)
-        w = _facilitate(p, w, kminus_at(post, t_spike - d))
-        w = _depress(p, w)
-        kplus = p["Kplus"] * jnp.exp((t_last - t_spike) / p["tau"]) + 1.0
-        return {"weight": w, "Kplus": kplus, "t_lastspike": jnp.broadcast_to(t_spike, w.shape)}, w
+        # At the spike itself: facilitation by the target's trace, then the constant depression.
+        return pair_rule(
+            p,
+            t_spike,
+            lambda w, k: _facilitate(p, w, k),
+            lambda w, k: _depress(p, _facilitate(p, w, k)),
+            p["tau"],
+        )
