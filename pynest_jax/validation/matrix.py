@@ -1,7 +1,8 @@
 """The compatibility matrix: every NEST 3.10 model and how far pynest_jax matches it.
 
 ``python -m pynest_jax.validation.matrix`` runs the validation harness on every
-registered model and writes ``compat_matrix.csv`` at the repository root: one
+registered model and writes ``compat_matrix.csv`` at the repository root (``--only
+MODEL ...`` re-validates those models and rewrites just their rows): one
 row per NEST 3.10 node model and per synapse model (``_hpc``/``_lbl`` variants
 share their base model's row), sorted by name, with the columns
 
@@ -185,6 +186,22 @@ def write_matrix(
     return text
 
 
+def update_rows(
+    path: str | Path, models: Iterable[str], scenario_set: str = "full", verbose: bool = False
+) -> list[dict[str, str]]:
+    """Validate ``models`` (each with its registered variants) and rewrite their rows
+    of the CSV at ``path``; every other row stays as it was. Returns all rows."""
+    bases = {base_name(m) for m in models}
+    names = [n for n in registered_models() if base_name(n) in bases]
+    fresh = {row["model"]: row for row in build_rows(validate_all(names, scenario_set, verbose))}
+    with open(path, encoding="utf-8", newline="") as f:
+        old = list(csv.DictReader(f))
+    kept = {row["model"]: row for row in old if row["model"] not in bases}
+    rows = [kept.get(name) or fresh[name] for name in sorted({*kept, *bases})]
+    Path(path).write_text(render(rows), encoding="utf-8", newline="")
+    return rows
+
+
 def counts(rows: Iterable[Mapping[str, str]]) -> dict[str, dict[str, int]]:
     """Number of models per category and status."""
     out: dict[str, dict[str, int]] = {}
@@ -209,10 +226,19 @@ def main(argv: list[str] | None = None) -> int:
         help="scenario set (full: resolutions 0.1 and 0.01 ms; reduced: 0.1 ms)",
     )
     parser.add_argument("--quiet", action="store_true", help="no per-model progress")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="MODEL",
+        help="validate only these models (with their _hpc/_lbl variants) and replace their rows in "
+        "the existing CSV, keeping the others",
+    )
     args = parser.parse_args(argv)
-    reports = validate_all(scenario_set=args.scenario_set, verbose=not args.quiet)
-    text = write_matrix(args.output, reports)
-    rows = list(csv.DictReader(io.StringIO(text)))
+    if args.only:
+        rows = update_rows(args.output, args.only, args.scenario_set, verbose=not args.quiet)
+    else:
+        reports = validate_all(scenario_set=args.scenario_set, verbose=not args.quiet)
+        rows = list(csv.DictReader(io.StringIO(write_matrix(args.output, reports))))
     for cat, per in counts(rows).items():
         print(f"{cat} ({CATEGORY_NAMES[cat]}): " + ", ".join(f"{k} {v}" for k, v in per.items()))
     print(f"wrote {args.output}")
