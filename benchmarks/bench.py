@@ -18,7 +18,9 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
 
@@ -121,29 +123,46 @@ def microcircuit(args: argparse.Namespace) -> dict:
     }
 
 
+def build_and_simulate_twice(
+    nest: Any, build: Callable[[], dict], simtime: float, between: Callable[[dict], Any] | None = None
+) -> tuple[dict, dict, int, Any]:
+    """Build a network (Prepare included: pynest_jax builds its device arrays there), then
+    Simulate ``simtime`` twice, for the time with compilation and the steady time.
+    Returns the network, the times, the recorder's event count after the first run and
+    what ``between(net)`` (untimed, after the first run) returned."""
+    t0 = time.time()
+    net = build()
+    nest.Prepare()
+    nest.Cleanup()
+    t_build = time.time() - t0
+    t0 = time.time()
+    nest.Simulate(simtime)
+    t_first = time.time() - t0
+    events = net["recorder"].n_events
+    extra = between(net) if between is not None else None
+    t0 = time.time()
+    nest.Simulate(simtime)
+    t_steady = time.time() - t0
+    times = {
+        "build_s": t_build,
+        "first_simulate_s": t_first,
+        "steady_simulate_s": t_steady,
+        "real_time_factor": t_steady / (simtime / 1000.0),
+    }
+    return net, times, events, extra
+
+
 def aeif_network(args: argparse.Namespace) -> dict:
     """A random network of aeif_cond_alpha neurons (examples/aeif_network.py): every
     neuron integrated by the adaptive RKF45; Simulate twice for compile and steady time."""
     from aeif_network import build_network
 
     nest = load(args.simulator, args.threads)
-    t0 = time.time()
-    net = build_network(nest, n=args.n)
-    nest.Prepare()
-    nest.Cleanup()
-    t_build = time.time() - t0
-    t0 = time.time()
-    nest.Simulate(args.simtime)
-    t_first = time.time() - t0
-    before = net["recorder"].n_events
-    t0 = time.time()
-    nest.Simulate(args.simtime)
-    t_steady = time.time() - t0
+    net, times, before, _ = build_and_simulate_twice(
+        nest, lambda: build_network(nest, n=args.n), args.simtime
+    )
     return {
-        "build_s": t_build,
-        "first_simulate_s": t_first,
-        "steady_simulate_s": t_steady,
-        "real_time_factor": t_steady / (args.simtime / 1000.0),
+        **times,
         "rate": (net["recorder"].n_events - before) / (args.simtime / 1000.0) / net["n"],
         "neurons": net["n"],
         "synapses": nest.num_connections,
@@ -159,26 +178,13 @@ def stdp_network(args: argparse.Namespace) -> dict:
     from stdp_network import build_network, plastic_weights
 
     nest = load(args.simulator, args.threads)
-    t0 = time.time()
-    net = build_network(nest, n=args.n)
-    nest.Prepare()
-    nest.Cleanup()
-    t_build = time.time() - t0
-    t0 = time.time()
-    nest.Simulate(args.simtime)
-    t_first = time.time() - t0
-    events = net["recorder"].n_events
-    w = plastic_weights(nest, net)
-    t0 = time.time()
-    nest.Simulate(args.simtime)
-    t_steady = time.time() - t0
+    net, times, events, w = build_and_simulate_twice(
+        nest, lambda: build_network(nest, n=args.n), args.simtime, lambda net: plastic_weights(nest, net)
+    )
     # A fixed random subsample of the weights, for a two-sample test between simulators.
     sample = np.random.default_rng(0).choice(w, size=min(2000, len(w)), replace=False)
     return {
-        "build_s": t_build,
-        "first_simulate_s": t_first,
-        "steady_simulate_s": t_steady,
-        "real_time_factor": t_steady / (args.simtime / 1000.0),
+        **times,
         "rate": events / (args.simtime / 1000.0) / net["n"],
         "neurons": net["n"],
         "synapses": nest.num_connections,

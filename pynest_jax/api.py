@@ -188,22 +188,20 @@ def SetDefaults(model: str, params: Any, val: Any = None) -> None:
                 continue
             v = units.to_nest(v, props[k].unit, k) if k != "weight" else _weight_value(v)
             if k == "delay":
-                # --- cont_delay_synapse: the model sets (and checks) an off-grid delay itself.
+                # A model with ``delay_from_status`` sets (and checks) its own, possibly off-grid, delay.
                 hook = getattr(entry.cls, "delay_from_status", None)
                 if hook is not None:
                     v = hook(np.array([float(v)]), KERNEL.h, _frozen_delay_limits())[0]
-                # ---
                 else:
                     _delay_steps_checked(np.array([float(v)]), KERNEL.h)
             new[k] = float(v) if props[k].dtype is float else v
-        # --- stdp_facetshw_synapse_hom: common properties derived from others, set in NEST's order.
+        # ``update_defaults``: common properties derived from others, updated in NEST's order.
         hook = getattr(entry.cls, "update_defaults", None)
         if hook is not None:
             if KERNEL.engine is not None:  # the synapse count the synapses keep while simulating
                 KERNEL.engine.sync_to_host()
             current = {c: entry.default(c) for c in entry.cls.common}
             new.update(hook(current, {c: v for c, v in params.items() if c in entry.cls.common}))
-        # ---
         if "weight" in entry.cls.common and "weight" in params and _model_in_use(model):
             raise NESTErrors.BadProperty("Common properties cannot be changed after connections exist.")
         trial = {k: np.asarray([new.get(k, entry.cls_default(k))]) for k in props}
@@ -273,9 +271,8 @@ def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
                 "model_id": list(KERNEL.node_models).index(model),
             }
         )
-        if (
-            cls.kind == "neuron" and cls.element_type == "neuron"
-        ):  # what every NEST neuron (an archiving node) shows
+        # What every NEST neuron (an archiving node) shows.
+        if cls.kind == "neuron" and cls.element_type == "neuron":
             d = {**NEURON_STATUS, "t_spike": -1.0, **d}
         # NEST's per-thread memory bookkeeping (one thread); our element size is the
         # bytes of one node's parameters and state in the group arrays.
@@ -298,10 +295,9 @@ def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
             d["n_events"] = 0
     else:
         cls = entry.cls
-        # --- stdp_facetshw_synapse_hom: its synapses change common properties while simulating.
+        # Models with ``shared`` values: their synapses change common properties while simulating.
         if getattr(cls, "shared", ()) and KERNEL.engine is not None:
             KERNEL.engine.sync_to_host()
-        # ---
         d = {k: entry.default(k) for k, prop in {**cls.params, **cls.common}.items() if not prop.hidden}
         if "volume_transmitter" in d:
             vt = d["volume_transmitter"]
@@ -455,13 +451,12 @@ def Connect(
     weight = _syn_values(_weight_value(weight_spec), n, "weight", element)
     delay_spec = syn_spec.get("delay", entry.default("delay"))
     delay_spec = units.to_nest(delay_spec, "ms", "delay")
-    # --- cont_delay_synapse: without a delay in syn_spec, connections take the model's
-    # (possibly off-grid) default delay as it is; Connect's own delay is rounded to the grid.
+    # A model with ``delay_from_status`` keeps its (possibly off-grid) default delay when
+    # syn_spec gives none; Connect's own delay is rounded to the grid.
     exact_delay = None
     if "delay" not in syn_spec and getattr(cls, "delay_from_status", None) is not None:
         exact_delay = np.broadcast_to(float(delay_spec), (n,))
         delay_steps = np.broadcast_to(ms_to_steps(float(delay_spec), KERNEL.h), (n,))
-    # ---
     else:
         delay_steps = _delay_steps_checked(_syn_values(delay_spec, n, "delay", element), KERNEL.h)
     _check_delay_range(delay_steps)

@@ -401,13 +401,12 @@ class SynapseCollection:
                     raise NESTErrors.UnaccessedDictionaryEntry(
                         f"Unaccessed elements in params, in function connection.set():  {key}"
                     )
-                # --- cont_delay_synapse: the model sets (and checks) an off-grid delay itself.
+                # A model with ``delay_from_status`` sets (and checks) its own, possibly off-grid, delay.
                 hook = getattr(k.synapse_models[blk.syn_model].cls, "delay_from_status", None)
                 if key == "delay" and hook is not None:
                     from .api import _frozen_delay_limits
 
                     column(b, key)[i] = hook(np.array([vals[j]]), k.h, _frozen_delay_limits())[0]
-                # ---
                 elif key == "delay":
                     column(b, key)[i] = _delay_steps_checked(np.array([vals[j]]), k.h)[0] * k.h
                 elif key == "weight" or (key in blk.extra and not _hidden(k, blk, key)):
