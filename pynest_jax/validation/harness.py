@@ -220,11 +220,15 @@ def execute(run: sc.Run, ours: Any = None) -> list[ScenarioResult]:
                 r for s in run.scenarios for r in execute(replace(run, scenarios=(s,), split=False), ours)
             ]
         refusal = f"{type(e).__name__}: {_short(e)}"
-        try:  # a scenario NEST refuses does not apply to the model, if pynest_jax refuses it too
+        try:  # a scenario NEST refuses does not apply to the model, if pynest_jax refuses it alike
             run.build(ours, run.scenarios)
-        except Exception:
+        except Exception as e_ours:
+            ours_refusal = f"{type(e_ours).__name__}: {_short(e_ours)}"
             for r in results.values():
-                r.skipped = f"NEST refuses it ({refusal})"
+                if _same_error(e, e_ours):
+                    r.skipped = f"both refuse it ({refusal})"
+                else:
+                    r.error = f"NEST refuses it ({refusal}), pynest_jax otherwise ({ours_refusal})"
         else:
             for r in results.values():
                 r.error = f"NEST refuses the scenario ({refusal}), pynest_jax runs it"
@@ -241,6 +245,13 @@ def execute(run: sc.Run, ours: Any = None) -> list[ScenarioResult]:
         return [finish(r) for r in results.values()]
     _measure(run, ref, got, results)
     return [finish(r) for r in results.values()]
+
+
+def _same_error(ref: Exception, ours: Exception) -> bool:
+    """The same error class (by name: NEST's and ours are different classes) and message."""
+    return type(ref).__name__ == type(ours).__name__ and " ".join(str(ref).split()) == " ".join(
+        str(ours).split()
+    )
 
 
 def _short(e: Exception, n: int = 160) -> str:

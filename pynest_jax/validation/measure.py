@@ -47,12 +47,16 @@ class StatTest:
     n_ref: int  # sample size in NEST
     n_ours: int  # sample size in pynest_jax
     power_5pct: float | None = None  # power against a 5% difference at ALPHA, where computed
+    # Why the samples cannot be compared at all (empty, constant): the test then fails.
+    degenerate: str | None = None
 
     @property
     def passed(self) -> bool:
-        return bool(self.p_value > ALPHA)
+        return self.degenerate is None and bool(self.p_value > ALPHA)
 
     def describe(self) -> str:
+        if self.degenerate is not None:
+            return f"{self.test} on {self.quantity}: not testable ({self.degenerate})"
         power = "" if self.power_5pct is None else f", power(5%)={self.power_5pct:.2f}"
         return f"{self.test} on {self.quantity}: p={self.p_value:.3f} (n={self.n_ref}/{self.n_ours}{power})"
 
@@ -299,14 +303,15 @@ def rate_test(count_ref: int, count_ours: int, exposure_ref: float, exposure_our
     """
     from scipy import stats
 
+    name = "exact binomial test of equal rates"
+    if count_ref == 0 or count_ours == 0:
+        return StatTest(name, "spike counts", 0.0, count_ref, count_ours, 0.0, degenerate="no spikes")
     n = int(count_ref + count_ours)
     p0 = exposure_ref / (exposure_ref + exposure_ours)
-    p_value = 1.0 if n == 0 else float(stats.binomtest(int(count_ref), n, p0).pvalue)
+    p_value = float(stats.binomtest(int(count_ref), n, p0).pvalue)
     p1 = 1.05 * exposure_ref / (1.05 * exposure_ref + exposure_ours)
-    power = _normal_power(n * (p1 - p0), np.sqrt(max(n * p0 * (1 - p0), 1e-300)))
-    return StatTest(
-        "exact binomial test of equal rates", "spike counts", p_value, count_ref, count_ours, power
-    )
+    power = _normal_power(n * (p1 - p0), np.sqrt(n * p0 * (1 - p0)))
+    return StatTest(name, "spike counts", p_value, count_ref, count_ours, power)
 
 
 def ks_test(ref: np.ndarray, ours: np.ndarray, quantity: str) -> StatTest:
@@ -314,9 +319,9 @@ def ks_test(ref: np.ndarray, ours: np.ndarray, quantity: str) -> StatTest:
     from scipy import stats
 
     ref, ours = np.asarray(ref, float), np.asarray(ours, float)
-    if len(ref) == 0 or len(ours) == 0:
-        p = 1.0 if len(ref) == len(ours) else 0.0
-        return StatTest("two-sample KS test", quantity, p, len(ref), len(ours))
+    problem = _degenerate(ref, ours, constant_ok=True)
+    if problem is not None:
+        return StatTest("two-sample KS test", quantity, 0.0, len(ref), len(ours), degenerate=problem)
     p = float(stats.ks_2samp(ref, ours).pvalue)
     return StatTest("two-sample KS test", quantity, p, len(ref), len(ours))
 
@@ -325,27 +330,44 @@ def mean_test(ref: np.ndarray, ours: np.ndarray, quantity: str, effect: float) -
     """Welch's t-test of equal means; power against a difference of ``effect``."""
     from scipy import stats
 
+    name = "Welch t-test of equal means"
     ref, ours = np.asarray(ref, float), np.asarray(ours, float)
+    problem = _degenerate(ref, ours)
+    if problem is not None:
+        return StatTest(name, quantity, 0.0, len(ref), len(ours), 0.0, degenerate=problem)
     p = float(stats.ttest_ind(ref, ours, equal_var=False).pvalue)
     se = np.sqrt(ref.var(ddof=1) / len(ref) + ours.var(ddof=1) / len(ours))
-    return StatTest(
-        "Welch t-test of equal means", quantity, p, len(ref), len(ours), _normal_power(effect, se)
-    )
+    return StatTest(name, quantity, p, len(ref), len(ours), _normal_power(effect, se))
 
 
 def variance_test(ref: np.ndarray, ours: np.ndarray, quantity: str) -> StatTest:
     """Two-sided F-test of equal variances; power against a 5% difference in standard deviation."""
     from scipy import stats
 
+    name = "F-test of equal variances"
     ref, ours = np.asarray(ref, float), np.asarray(ours, float)
+    problem = _degenerate(ref, ours)
+    if problem is not None:
+        return StatTest(name, quantity, 0.0, len(ref), len(ours), 0.0, degenerate=problem)
     d1, d2 = len(ref) - 1, len(ours) - 1
     f = ref.var(ddof=1) / ours.var(ddof=1)
     cdf = float(stats.f.cdf(f, d1, d2))
     p = float(min(1.0, 2 * min(cdf, 1 - cdf)))
     se_log = np.sqrt(2.0 / d1 + 2.0 / d2)  # of log(F), asymptotically
-    return StatTest(
-        "F-test of equal variances", quantity, p, len(ref), len(ours), _normal_power(2 * np.log(1.05), se_log)
-    )
+    return StatTest(name, quantity, p, len(ref), len(ours), _normal_power(2 * np.log(1.05), se_log))
+
+
+def _degenerate(ref: np.ndarray, ours: np.ndarray, constant_ok: bool = False) -> str | None:
+    """Why two samples cannot be compared: too few values, non-finite ones, or (unless
+    ``constant_ok``) no spread in a sample, where a test of means or variances says nothing."""
+    for side, x in (("NEST", ref), ("pynest_jax", ours)):
+        if len(x) < 2:
+            return f"{len(x)} values from {side}"
+        if not np.all(np.isfinite(x)):
+            return f"non-finite values from {side}"
+        if not constant_ok and np.ptp(x) == 0.0:
+            return f"all values from {side} are equal"
+    return None
 
 
 def require_power(result: ScenarioResult, test: StatTest) -> None:
@@ -371,6 +393,8 @@ def finish(result: ScenarioResult) -> ScenarioResult:
         return result
     check_deviation_tolerance(result)
     for test in result.stats:
-        if not test.passed:
+        if test.degenerate is not None:
+            result.fail(test.describe())
+        elif not test.passed:
             result.fail(f"{test.test} on {test.quantity}: p={test.p_value:.1e} <= {ALPHA}")
     return result
