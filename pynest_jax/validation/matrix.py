@@ -127,7 +127,7 @@ def row_for(entry: NestModel, reports: Mapping[str, ModelReport], registered: se
     row["spikes_identical"] = "" if not spikes else ("yes" if all(spikes) else "no")
     row["scenarios"] = f"{n_pass}/{len(measured)}"
     passed = bool(reps) and not missing_reports and all(rep.passed for rep in reps)
-    known = [KNOWN_DEVIATIONS[n] for n in names if n in KNOWN_DEVIATIONS]
+    known = [KNOWN_DEVIATIONS[n].reason for n in names if n in KNOWN_DEVIATIONS]
     row["status"] = "validated" if passed and not known else "implemented"
     sets = sorted({rep.scenario_set for rep in reps})
     tolerance = tolerance_text(entry.category)
