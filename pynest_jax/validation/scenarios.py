@@ -184,9 +184,11 @@ def _accepts(
     return True
 
 
-def neuron_setup(model: str, h: float = 0.1, params: dict[str, Any] | None = None) -> NeuronSetup:
+def neuron_setup(
+    model: str, h: float = 0.1, params: dict[str, Any] | None = None, fixed: frozenset[str] = frozenset()
+) -> NeuronSetup:
     """Probe NEST for the model's ports, unit weights, rheobase and random parameters
-    (``params`` are added to the model's base parameters)."""
+    (``params`` are added to the model's base parameters; ``fixed`` ones are not randomised)."""
     nest = real_nest()
     base = {**BASE_PARAMS.get(model, {}), **(params or {})}
     kernel(nest, h)
@@ -220,7 +222,7 @@ def neuron_setup(model: str, h: float = 0.1, params: dict[str, Any] | None = Non
         setup.rheobase = _rheobase(nest, setup, h)
     if setup.rheobase is None:
         setup.notes.append("no rheobase found")
-    _randomise(nest, setup, status, h)
+    _randomise(nest, setup, status, h, fixed)
     return setup
 
 
@@ -311,18 +313,37 @@ def _rheobase(nest: Any, setup: NeuronSetup, h: float) -> float | None:
         return None
 
 
-def _perturb(v: Any, rng: np.random.Generator) -> Any:
+# Where a parameter is 0 (escape noise, adaptation, reversal potentials, initial
+# conductances), a relative change would keep it 0: it is drawn from a range of its
+# unit instead, wide enough to change the dynamics (kept only if NEST accepts it).
+ZERO_RANGES: dict[str, tuple[float, float]] = {
+    "mV": (-5.0, 5.0),
+    "ms": (0.2, 2.0),
+    "pA": (-50.0, 50.0),
+    "pA/ms": (-50.0, 50.0),
+    "nS": (0.5, 5.0),
+    "nS/ms": (0.5, 5.0),
+    "1/ms": (0.01, 0.2),
+    "": (0.05, 0.5),
+}
+
+
+def _perturb(v: Any, rng: np.random.Generator, unit: str | None = None) -> Any:
+    """A value near ``v``: within a factor e^(+-0.25) (e^(+-0.1) for negative values);
+    drawn from ``ZERO_RANGES[unit]`` where ``v`` is 0 (kept 0 for other units)."""
     if isinstance(v, list | tuple | np.ndarray):
-        return [_perturb(float(x), rng) for x in v]
+        return [_perturb(float(x), rng, unit) for x in v]
     v = float(v)
-    if v == 0.0 or abs(v) > 1e100:  # zero, or a stand-in for infinity
+    if v == 0.0:
+        return float(rng.uniform(*ZERO_RANGES[unit])) if unit in ZERO_RANGES else v
+    if abs(v) > 1e100:  # a stand-in for infinity
         return v
     spread = 0.25 if v > 0 else 0.1
     return float(v * np.exp(rng.uniform(-spread, spread)))
 
 
 def _is_number(v: Any) -> bool:
-    return isinstance(v, float | np.floating) and np.isfinite(v) and v != 0.0
+    return isinstance(v, float | np.floating) and np.isfinite(v)
 
 
 def _is_vector(v: Any) -> bool:
@@ -331,23 +352,29 @@ def _is_vector(v: Any) -> bool:
     return False
 
 
-def _randomise(nest: Any, setup: NeuronSetup, status: dict, h: float, n: int = 3) -> None:
+def _randomise(
+    nest: Any, setup: NeuronSetup, status: dict, h: float, fixed: frozenset[str] = frozenset(), n: int = 3
+) -> None:
     """Three neurons with parameters drawn around NEST's defaults (each change kept only
-    if NEST accepts it), a random initial V_m and I_e, and random spike input."""
+    if NEST accepts it; ``fixed`` ones, e.g. those that switch noise off, kept), a random
+    initial V_m and I_e, and random spike input."""
     from ..models.base import MODELS
 
     rng = np.random.default_rng(model_seed(setup.model))
     cls = MODELS.get(setup.model)
-    known = None if cls is None else set(cls.params) | set(cls.state)
+    declared = {} if cls is None else {**cls.params, **cls.state}
     keys = sorted(
         k
         for k, v in status.items()
-        if k not in _NOT_RANDOMISED and (known is None or k in known) and (_is_number(v) or _is_vector(v))
+        if k not in _NOT_RANDOMISED | fixed
+        and (cls is None or k in declared)
+        and (_is_number(v) or _is_vector(v))
     )
     for _ in range(n):
         p = dict(setup.base)
         for k in keys:
-            value = _perturb(p.get(k, status[k]), rng)
+            unit = getattr(declared.get(k), "unit", None)
+            value = _perturb(p.get(k, status[k]), rng, unit)
             if _accepts(nest, setup.model, {**p, k: value}, h, sim=0.0):
                 p[k] = value
         if "V_m" in status:
@@ -514,10 +541,11 @@ def neuron_runs(
     params: dict[str, Any] | None = None,
     prefix: str = "",
     label: str = "",
+    fixed: frozenset[str] = frozenset(),
 ) -> list[Run]:
     """The neuron scenarios; ``params`` are added to the base parameters of every neuron,
     ``prefix`` is put before the scenario names and ``label`` before the set-up's notes."""
-    setup = neuron_setup(model, params=params)
+    setup = neuron_setup(model, params=params, fixed=fixed)
     return [
         Run(
             model,
@@ -867,6 +895,8 @@ def recorder_runs(model: str, resolutions: Sequence[float] = RESOLUTIONS) -> lis
 # ------------------------------------------------------------------ synapses
 
 
+# Wmax of the synapse scenario's plastic synapses: above its initial weights (50 to 900 pA).
+PLASTIC_WMAX = 1000.0
 # Target neuron of the synapse network where the synapse model needs a particular one.
 SYNAPSE_TARGET: dict[str, str] = {
     "clopath_synapse": "aeif_psc_delta_clopath",
@@ -889,7 +919,9 @@ def synapse_runs(
     (``per_conn`` entries of every connection, i.e. weights after plasticity) and the
     model's ``common`` properties. A weight shared by all connections (``_hom_w``) is
     set with CopyModel; negative weights are used only for static synapses. A
-    stochastic synapse runs with the defaults of ``SYNAPSE_DETERMINISTIC``."""
+    stochastic synapse runs with the defaults of ``SYNAPSE_DETERMINISTIC``; a synapse
+    with a weight bound runs with ``Wmax`` = ``PLASTIC_WMAX``, so that every weight
+    starts and stays inside (0, Wmax) and the plasticity, not the clipping, is measured."""
     base = name.removesuffix("_hpc").removesuffix("_lbl")
     target = SYNAPSE_TARGET.get(base, "iaf_psc_alpha")
     signed = base.startswith("static")
@@ -901,21 +933,21 @@ def synapse_runs(
             rng = np.random.default_rng(model_seed(base))
             hom_w = "weight" in common
             defaults = {**SYNAPSE_DETERMINISTIC.get(base, {}), **({"weight": 350.0} if hom_w else {})}
-            if defaults:
-                model = "syn_under_test"
-                nest.CopyModel(name, model, defaults)
+            if "Wmax" in nest.GetDefaults(name):
+                defaults["Wmax"] = PLASTIC_WMAX
             pre = nest.Create("iaf_psc_alpha", 4, params=[{"I_e": 380.0 + 60.0 * i} for i in range(4)])
             sg = nest.Create("spike_generator", params={"spike_times": [3.0, 15.0, 15.5, 16.0, 40.0]})
             parrot = nest.Create("parrot_neuron")
             nest.Connect(sg, parrot)
             post = nest.Create(target, 3, params={"I_e": 200.0} if target == "iaf_psc_alpha" else {})
             if base == "stdp_dopamine_synapse":  # dopamine spikes reach the synapses via a volume transmitter
-                vt = nest.Create("volume_transmitter")
+                defaults["volume_transmitter"] = vt = nest.Create("volume_transmitter")
                 dopa = nest.Create("parrot_neuron")
                 nest.Connect(sg, dopa, syn_spec={"delay": 2.0})
                 nest.Connect(dopa, vt)
+            if defaults:
                 model = "syn_under_test"
-                nest.CopyModel(name, model, {"volume_transmitter": vt})
+                nest.CopyModel(name, model, defaults)
 
             def spec(weight: Any, delay: Any) -> dict[str, Any]:
                 out = {"synapse_model": model, "delay": delay}
@@ -1102,12 +1134,15 @@ def proportion_test(k_ref: int, n_ref: int, k_ours: int, n_ours: int, quantity: 
 
     from .measure import StatTest, _normal_power
 
+    name = "Fisher exact test of equal probabilities"
+    for side, k, n in (("NEST", k_ref, n_ref), ("pynest_jax", k_ours, n_ours)):
+        if n == 0 or k == 0 or k == n:
+            problem = f"{k} successes in {n} trials from {side}"
+            return StatTest(name, quantity, 0.0, n_ref, n_ours, 0.0, degenerate=problem)
     p = float(stats.fisher_exact([[k_ref, n_ref - k_ref], [k_ours, n_ours - k_ours]]).pvalue)
-    q = k_ref / n_ref if n_ref else 0.0
-    se = np.sqrt(max(q * (1.0 - q), 1e-300) * (1.0 / n_ref + 1.0 / n_ours))
-    return StatTest(
-        "Fisher exact test of equal probabilities", quantity, p, n_ref, n_ours, _normal_power(0.05 * q, se)
-    )
+    q = k_ref / n_ref
+    se = np.sqrt(q * (1.0 - q) * (1.0 / n_ref + 1.0 / n_ours))
+    return StatTest(name, quantity, p, n_ref, n_ours, _normal_power(0.05 * q, se))
 
 
 def measure_stochastic_synapse(result_of: Callable[[str], Any], ref: dict, ours: dict) -> None:
@@ -1183,11 +1218,13 @@ def poisson_runs(
 
 
 def measure_poisson(result_of: Callable[[str], Any], ref: dict, ours: dict) -> None:
-    from .measure import ks_test, rate_test
+    from .measure import ks_test, rate_test, require_power
 
     r, o = ref["samples"]["spike_train"], ours["samples"]["spike_train"]
     res = result_of("spike_train")
-    res.stats.append(rate_test(r["count"], o["count"], r["exposure"], o["exposure"]))
+    rate = rate_test(r["count"], o["count"], r["exposure"], o["exposure"])
+    res.stats.append(rate)
+    require_power(res, rate)
     res.stats.append(ks_test(r["isi"], o["isi"], "inter-spike intervals"))
 
 
@@ -1266,11 +1303,18 @@ class StochasticNeuron:
     dynamics are compared trace by trace too (scenarios ``hard_threshold_*``).
     ``noisy``: the parameters (with a constant drive) of the statistical scenario
     ``escape_noise``: ``n_neurons`` neurons for ``t_sim`` ms in each simulator.
+    ``noise_keys``: the parameters that set the noise, which the randomised scenario
+    keeps as the run sets them.
+    ``boundary``: parameters at an edge of the model's switch between the hard threshold
+    and escape noise, where NEST's choice is deterministic; the scenarios that cross the
+    threshold run with them, compared trace by trace (scenarios ``boundary_*``).
     """
 
     noise_off: dict[str, Any]
     hard_threshold: dict[str, Any] | None
     noisy: dict[str, Any]
+    noise_keys: frozenset[str]
+    boundary: dict[str, Any] | None = None
     n_neurons: int = 200
     t_sim: float = 1000.0
 
@@ -1299,12 +1343,31 @@ _GIF = StochasticNeuron(
         "lambda_0": 10.0,
         "I_e": 170.0,
     },
+    noise_keys=frozenset({"lambda_0", "Delta_V"}),
+)
+# iaf_psc_exp's escape noise (iaf_tum_2000 shares it): the hazard is rho * exp((V_m - V_th)
+# / delta) * h. delta below 1e-10 mV is NEST's hard threshold and above it escape noise;
+# delta exactly 1e-10 is neither, so the neuron never fires however far V_m rises: the
+# boundary scenarios place the model there, where any change of delta changes the spikes.
+# rho 1e12/s with delta 1e-9 mV makes the hazard 1 from about 2e-8 mV below V_th upwards
+# and below 1e-16 from 6e-8 mV below it downwards. With the noisy parameters (delta 2 mV,
+# not 1, so that a division taken for a multiplication shows) NEST fires about 27 spikes
+# per neuron and second with a Fano factor of 0.2-0.3: a power of 0.998 against a 5 %
+# rate difference with 200 neurons.
+_ESCAPE_NOISE = StochasticNeuron(
+    noise_off={"delta": 0.0},
+    hard_threshold={"delta": 1e-9, "rho": 1e12},
+    noisy={"delta": 2.0, "rho": 300.0, "I_e": 300.0},
+    noise_keys=frozenset({"delta", "rho"}),
+    boundary={"delta": 1e-10},
 )
 STOCHASTIC_NEURONS: dict[str, StochasticNeuron] = {
     "gif_psc_exp": _GIF,
     "gif_psc_exp_multisynapse": _GIF,
     "gif_cond_exp": _GIF,
     "gif_cond_exp_multisynapse": _GIF,
+    "iaf_psc_exp": _ESCAPE_NOISE,
+    "iaf_tum_2000": _ESCAPE_NOISE,
 }
 
 
@@ -1312,8 +1375,10 @@ def stochastic_neuron_runs(
     model: str, category: str, spec: StochasticNeuron, resolutions: Sequence[float] = RESOLUTIONS
 ) -> list[Run]:
     """The standard neuron scenarios with the noise off, again with a hard threshold
-    (if the model has one), and the statistical ``escape_noise`` scenario."""
-    runs = neuron_runs(model, category, resolutions, params=spec.noise_off, label="noise off: ")
+    (if the model has one), those that cross the threshold at the model's ``boundary``,
+    and the statistical ``escape_noise`` scenario."""
+    fixed = spec.noise_keys
+    runs = neuron_runs(model, category, resolutions, params=spec.noise_off, label="noise off: ", fixed=fixed)
     if spec.hard_threshold is not None:
         runs += neuron_runs(
             model,
@@ -1322,6 +1387,18 @@ def stochastic_neuron_runs(
             params=spec.hard_threshold,
             prefix="hard_threshold_",
             label="hard threshold: ",
+            fixed=fixed,
+        )
+    if spec.boundary is not None:
+        runs += neuron_runs(
+            model,
+            category,
+            resolutions,
+            scenarios=("spike_input_all_ports", "input_during_refractoriness"),
+            params=spec.boundary,
+            prefix="boundary_",
+            label="boundary: ",
+            fixed=fixed,
         )
     return runs + escape_noise_runs(model, category, spec, resolutions)
 
