@@ -9,6 +9,13 @@
 
 ``run_all.py`` calls this in fresh processes (so that peak memory and
 compilation are per run) and writes ``BENCHMARKS.md``.
+
+``--threads`` is NEST's ``local_num_threads``. The examples' ``build_network``
+reset the kernel (which sets NEST back to one thread) and take the thread count
+to set after it; after the simulation the count NEST really used is read back
+(``threads_used`` in the result) and a run whose count differs from the one
+asked for is refused (``ThreadCountMismatch``). pynest_jax has no threads: it
+runs on its JAX device, and ``--threads`` other than 1 is refused for it.
 """
 
 from __future__ import annotations
@@ -36,6 +43,22 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+class ThreadCountMismatch(RuntimeError):
+    """NEST ran on another number of threads than the run is labelled with."""
+
+
+def check_threads(nest: Any, requested: int) -> int:
+    """The number of threads NEST uses (read back from its kernel); raises
+    ``ThreadCountMismatch`` if it is not ``requested``."""
+    used = int(nest.GetKernelStatus("local_num_threads"))
+    if used != requested:
+        raise ThreadCountMismatch(
+            f"NEST ran on {used} thread(s) but the run is labelled {requested} thread(s) "
+            "(did a ResetKernel after setting local_num_threads set it back to 1?)"
+        )
+    return used
+
+
 def load(simulator: str, threads: int):
     if simulator == "nest":
         import nest
@@ -46,6 +69,8 @@ def load(simulator: str, threads: int):
     else:
         import pynest_jax as nest
 
+        if threads != 1:
+            raise ValueError("pynest_jax runs on its JAX device: --threads applies to NEST only")
         nest.ResetKernel()
     return nest
 
@@ -57,7 +82,7 @@ def brunel(args: argparse.Namespace) -> dict:
     nest = load(args.simulator, args.threads)
     rss_before = current_rss_mb()
     t0 = time.time()
-    net = build_network(nest, order=args.order, indegree=args.indegree)
+    net = build_network(nest, order=args.order, indegree=args.indegree, threads=args.threads)
     # Build ends when the simulator is ready to run: pynest_jax builds its device
     # arrays in Prepare (compilation happens in the first Run).
     nest.Prepare()
@@ -99,7 +124,7 @@ def microcircuit(args: argparse.Namespace) -> dict:
 
     nest = load(args.simulator, args.threads)
     t0 = time.time()
-    net = build_network(nest, scale=args.scale)
+    net = build_network(nest, scale=args.scale, threads=args.threads)
     nest.Prepare()
     nest.Cleanup()
     t_build = time.time() - t0
@@ -159,7 +184,7 @@ def aeif_network(args: argparse.Namespace) -> dict:
 
     nest = load(args.simulator, args.threads)
     net, times, before, _ = build_and_simulate_twice(
-        nest, lambda: build_network(nest, n=args.n), args.simtime
+        nest, lambda: build_network(nest, n=args.n, threads=args.threads), args.simtime
     )
     return {
         **times,
@@ -179,7 +204,10 @@ def stdp_network(args: argparse.Namespace) -> dict:
 
     nest = load(args.simulator, args.threads)
     net, times, events, w = build_and_simulate_twice(
-        nest, lambda: build_network(nest, n=args.n), args.simtime, lambda net: plastic_weights(nest, net)
+        nest,
+        lambda: build_network(nest, n=args.n, threads=args.threads),
+        args.simtime,
+        lambda net: plastic_weights(nest, net),
     )
     # A fixed random subsample of the weights, for a two-sample test between simulators.
     sample = np.random.default_rng(0).choice(w, size=min(2000, len(w)), replace=False)
@@ -230,7 +258,15 @@ def main() -> None:
     }
     result = cases[args.case](args)
     result["peak_rss_mb"] = peak_rss_mb()
+    # The thread count NEST really used, read back after the simulation; a run that
+    # does not match its label stops here.
+    threads_used = None
+    if args.simulator == "nest":
+        import nest
+
+        threads_used = check_threads(nest, args.threads)
     result.update({"case": args.case, "simulator": args.simulator, "threads": args.threads})
+    result["threads_used"] = threads_used
     print("RESULT " + json.dumps(result))
 
 

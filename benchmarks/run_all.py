@@ -6,11 +6,18 @@
 
 Each measurement runs in a fresh process. Results go to benchmarks/results.json
 and the table to BENCHMARKS.md, with the machine named.
+
+Every pynest_jax run gets a fresh, empty persistent compilation cache of its own
+(``PYNEST_JAX_COMPILATION_CACHE``), unless the caller of ``run`` names one (the
+one-neuron case runs cold, then warm on one directory), so that its first
+simulate includes the whole compilation. A NEST result is accepted only if the
+thread count NEST reported after the simulation (``threads_used``) is the one asked for.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -22,17 +29,51 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from bench import ThreadCountMismatch  # noqa: E402
+
+CACHE_VAR = "PYNEST_JAX_COMPILATION_CACHE"
+
+
+def option(args: list[str], name: str, default: str | None = None) -> str | None:
+    """The value following ``name`` in a bench.py argument list."""
+    return args[args.index(name) + 1] if name in args else default
+
+
+def check_result(result: dict, args: list[str]) -> None:
+    """Refuse a result that is not the run ``args`` asked for: another case or simulator,
+    or (NEST) a thread count read back after the simulation that differs from ``--threads``."""
+    case, simulator = args[0], option(args, "--simulator")
+    if result.get("case") != case or result.get("simulator") != simulator:
+        raise RuntimeError(
+            f"asked for {case} on {simulator}, got {result.get('case')} on {result.get('simulator')}"
+        )
+    if simulator == "nest":
+        requested = int(option(args, "--threads", "1"))
+        if result.get("threads") != requested or result.get("threads_used") != requested:
+            raise ThreadCountMismatch(
+                f"{case}: asked NEST for {requested} thread(s), the result says "
+                f"{result.get('threads')} (label) and {result.get('threads_used')} (read back)"
+            )
 
 
 def run(args: list[str], env: dict[str, str] | None = None) -> dict:
+    """Run bench.py with ``args`` in a fresh process; its checked result. A pynest_jax run
+    gets a fresh empty compilation cache unless ``env`` names one."""
+    env = dict(env or {})
     cmd = [sys.executable, str(HERE / "bench.py"), *args]
-    t0 = time.time()
-    out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False)
-    wall = time.time() - t0
+    with contextlib.ExitStack() as stack:
+        if option(args, "--simulator") == "jax" and CACHE_VAR not in env:
+            env[CACHE_VAR] = stack.enter_context(tempfile.TemporaryDirectory(prefix="pynest_jax_xla_"))
+        t0 = time.time()
+        out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **env}, check=False)
+        wall = time.time() - t0
     lines = [ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")]
     if out.returncode != 0 or not lines:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}")
     result = json.loads(lines[-1][len("RESULT ") :])
+    check_result(result, args)
     result["process_wall_s"] = wall
     print(json.dumps(result), flush=True)
     return result
@@ -105,11 +146,12 @@ def main() -> None:
         "--simtime",
         "200" if opts.quick else "1000",
     ]
+    results["stdp_network"].append(run([*stdp, "--simulator", "nest", "--threads", "1"]))
     results["stdp_network"].append(run([*stdp, "--simulator", "nest", "--threads", "2"]))
     results["stdp_network"].append(run([*stdp, "--simulator", "jax"]))
 
     with tempfile.TemporaryDirectory() as cache:
-        env = {"PYNEST_JAX_COMPILATION_CACHE": cache}
+        env = {CACHE_VAR: cache}
         cold = run(["one_neuron", "--simulator", "jax"], env)
         warm = run(["one_neuron", "--simulator", "jax"], env)
     cold["cache"], warm["cache"] = "empty", "warm"
@@ -117,7 +159,10 @@ def main() -> None:
     results["one_neuron"] = [ref, cold, warm]
 
     if not opts.quick:
-        subprocess.run([sys.executable, str(HERE / "brunel_example.py")], check=True)
+        # pynest_jax's 'Simulation time' there includes compilation: an empty cache too.
+        with tempfile.TemporaryDirectory(prefix="pynest_jax_xla_") as cache:
+            env = {**os.environ, CACHE_VAR: cache}
+            subprocess.run([sys.executable, str(HERE / "brunel_example.py")], env=env, check=True)
         results["example"] = json.loads((HERE / "brunel_example.json").read_text())
 
     results["machine"] = machine()
@@ -133,6 +178,12 @@ def write_table(results: dict) -> None:
         "",
         f"Machine: {results['machine']}.",
         "",
+        "NEST's thread counts (the threads columns and the '(2 threads)' labels) are the",
+        "`local_num_threads` NEST reported after each simulation; the runner refuses a run",
+        "whose count differs from the one asked for. pynest_jax runs on its JAX device (threads '-').",
+        "Each pynest_jax run starts with an empty persistent compilation cache of its own, so its",
+        "first simulate includes the whole compilation (the one-neuron table adds a warm-cache run).",
+        "",
         "## Brunel alpha network (NEST's brunel_alpha_nest.py)",
         "",
         "| simulator | threads | neurons | synapses | build s | first simulate s | steady simulate s | "
@@ -140,7 +191,7 @@ def write_table(results: dict) -> None:
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results["brunel"]:
-        threads = r["threads"] if r["simulator"] == "nest" else "-"
+        threads = r["threads_used"] if r["simulator"] == "nest" else "-"
         cells = [
             r["simulator"],
             threads,
@@ -155,7 +206,7 @@ def write_table(results: dict) -> None:
             f"{r['bytes_per_synapse']:.1f}",
         ]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
-    nest2 = next(r for r in results["brunel"] if r["simulator"] == "nest" and r["threads"] == 2)
+    nest2 = next(r for r in results["brunel"] if r["simulator"] == "nest" and r["threads_used"] == 2)
     ours = next(r for r in results["brunel"] if r["simulator"] == "jax")
     lines += [
         "",
@@ -174,7 +225,7 @@ def write_table(results: dict) -> None:
     for r in results["scaling"]:
         events = r["events_per_s_simulated"] * 0.2
         per_event = r["steady_simulate_s"] / events * 1e9 if events else float("nan")
-        name = r["simulator"] + (" (2 threads)" if r["simulator"] == "nest" else "")
+        name = r["simulator"] + (f" ({r['threads_used']} threads)" if r["simulator"] == "nest" else "")
         cells = [name, r["neurons"], r["synapses"], f"{r['build_s']:.2f}", f"{r['steady_simulate_s']:.2f}"]
         cells += [f"{events:.3g}", f"{per_event:.1f}"]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
@@ -230,11 +281,11 @@ def aeif_table(runs: list[dict]) -> list[str]:
         "|---|---|---|---|---|---|---|",
     ]
     for r in runs:
-        threads = r["threads"] if r["simulator"] == "nest" else "-"
+        threads = r["threads_used"] if r["simulator"] == "nest" else "-"
         cells = [r["simulator"], threads, f"{r['build_s']:.2f}", f"{r['first_simulate_s']:.2f}"]
         cells += [f"{r['steady_simulate_s']:.2f}", f"{r['real_time_factor']:.2f}", f"{r['rate']:.2f}"]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
-    nest2 = next(r for r in runs if r["simulator"] == "nest" and r["threads"] == 2)
+    nest2 = next(r for r in runs if r["simulator"] == "nest" and r["threads_used"] == 2)
     ours = next(r for r in runs if r["simulator"] == "jax")
     lines += [
         "",
@@ -267,17 +318,17 @@ def stdp_table(runs: list[dict]) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
-        threads = r["threads"] if r["simulator"] == "nest" else "-"
+        threads = r["threads_used"] if r["simulator"] == "nest" else "-"
         cells = [r["simulator"], threads, f"{r['build_s']:.2f}", f"{r['first_simulate_s']:.2f}"]
         cells += [f"{r['steady_simulate_s']:.2f}", f"{r['rate']:.2f}", f"{r['weight_mean']:.4f}"]
         cells += [f"{r['weight_std']:.4f}", " / ".join(f"{q:.3f}" for q in r["weight_quantiles"])]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
-    nest = next(r for r in runs if r["simulator"] == "nest")
+    nest = next(r for r in runs if r["simulator"] == "nest" and r["threads_used"] == 2)
     ours = next(r for r in runs if r["simulator"] == "jax")
     ks = ks_2samp(nest["weight_sample"], ours["weight_sample"])
     lines += [
         "",
-        f"pynest_jax / NEST ({nest['threads']} threads): first simulate "
+        f"pynest_jax / NEST ({nest['threads_used']} threads): first simulate "
         f"{ours['first_simulate_s'] / nest['first_simulate_s']:.2f}, steady simulate "
         f"{ours['steady_simulate_s'] / nest['steady_simulate_s']:.2f}; "
         f"rate {ours['rate'] / nest['rate']:.3f}; "
@@ -309,12 +360,12 @@ def microcircuit_table(runs: list[dict]) -> list[str]:
         "|---|---|---|---|---|---|" + "---|" * len(pops),
     ]
     for r in runs:
-        threads = r["threads"] if r["simulator"] == "nest" else "-"
+        threads = r["threads_used"] if r["simulator"] == "nest" else "-"
         cells = [r["simulator"], threads, f"{r['build_s']:.2f}", f"{r['first_simulate_s']:.2f}"]
         cells += [f"{r['steady_simulate_s']:.2f}", f"{r['real_time_factor']:.2f}"]
         cells += [f"{r['rates'][p]:.2f}" for p in pops]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
-    nest2 = next(r for r in runs if r["simulator"] == "nest" and r["threads"] == 2)
+    nest2 = next(r for r in runs if r["simulator"] == "nest" and r["threads_used"] == 2)
     ours = next(r for r in runs if r["simulator"] == "jax")
     ratios = {p: ours["rates"][p] / nest2["rates"][p] for p in pops}
     worst = max(abs(x - 1.0) for x in ratios.values())

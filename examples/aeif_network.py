@@ -25,9 +25,18 @@ NOISE_RATE = 5600.0  # spikes/s of each neuron's Poisson input
 NOISE_WEIGHT = 1.6  # nS
 
 
-def build_network(nest: Any, n: int = 10_000, resolution: float = 0.1, seed: int = 12) -> dict:
-    """Create and connect the network; returns the populations and a spike recorder of all neurons."""
+def build_network(
+    nest: Any, n: int = 10_000, resolution: float = 0.1, seed: int = 12, threads: int = 1
+) -> dict:
+    """Create and connect the network; returns the populations and a spike recorder of all neurons.
+
+    ``threads`` is NEST's ``local_num_threads``, set right after the ``ResetKernel`` that
+    would otherwise leave NEST on one thread (pynest_jax accepts it and runs on its JAX
+    device either way).
+    """
     nest.ResetKernel()
+    # After the reset, which sets NEST back to one thread.
+    nest.local_num_threads = threads
     nest.resolution = resolution
     nest.rng_seed = seed
     n_ex = int(0.8 * n)
@@ -53,6 +62,7 @@ def build_network(nest: Any, n: int = 10_000, resolution: float = 0.1, seed: int
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nest", action="store_true", help="run NEST 3.10 instead of pynest_jax")
+    parser.add_argument("--threads", type=int, default=1, help="NEST's local_num_threads")
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--simtime", type=float, default=1000.0)
     args = parser.parse_args()
@@ -61,7 +71,7 @@ def main() -> None:
     else:
         import pynest_jax as nest
     t0 = time.time()
-    net = build_network(nest, args.n)
+    net = build_network(nest, args.n, threads=args.threads)
     t_build = time.time() - t0
     t0 = time.time()
     nest.Simulate(args.simtime)

@@ -57,11 +57,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def build_network(nest, order: int = 2500, indegree: int | None = None, n_rec: int = 50) -> dict:
+def build_network(
+    nest, order: int = 2500, indegree: int | None = None, n_rec: int = 50, threads: int | None = None
+) -> dict:
     """Create and connect the network with the given PyNEST module (NEST or pynest_jax).
 
     ``indegree`` fixes the excitatory in-degree (10 % of the excitatory population
-    by default; the inhibitory one is a quarter of it).
+    by default; the inhibitory one is a quarter of it). The caller resets the kernel
+    (this function does not, so the kernel's thread count and seed stay as the caller
+    set them); ``threads``, if given, sets NEST's ``local_num_threads`` before any node
+    is created (pynest_jax accepts it and runs on its JAX device either way).
     """
     dt, delay = 0.1, 1.5  # resolution and synaptic delay (ms)
     g, eta, epsilon = 5.0, 2.0, 0.1  # inhibition ratio, relative drive, connection probability
@@ -85,6 +90,8 @@ def build_network(nest, order: int = 2500, indegree: int | None = None, n_rec: i
     nu_threshold = theta * c_m / (j_ex * c_ex * np.e * tau_m * tau_syn)
     poisson_rate = 1000.0 * eta * nu_threshold * c_ex
 
+    if threads is not None:
+        nest.local_num_threads = threads
     nest.resolution = dt
     print("Building network")
     exc = nest.Create("iaf_psc_alpha", n_ex, params=neuron)

@@ -81,9 +81,18 @@ def synapse_numbers(sizes: np.ndarray) -> np.ndarray:
     return np.round(np.log(1.0 - CONN_PROBS) / np.log(1.0 - 1.0 / pairs)).astype(int)
 
 
-def build_network(nest: Any, scale: float = 0.1, resolution: float = 0.1, seed: int = 55) -> dict:
-    """Create and connect the microcircuit; returns the populations and their recorders."""
+def build_network(
+    nest: Any, scale: float = 0.1, resolution: float = 0.1, seed: int = 55, threads: int = 1
+) -> dict:
+    """Create and connect the microcircuit; returns the populations and their recorders.
+
+    ``threads`` is NEST's ``local_num_threads``, set right after the ``ResetKernel`` that
+    would otherwise leave NEST on one thread (pynest_jax accepts it and runs on its JAX
+    device either way).
+    """
     nest.ResetKernel()
+    # After the reset, which sets NEST back to one thread.
+    nest.local_num_threads = threads
     nest.resolution = resolution
     nest.rng_seed = seed
     w_mean = PSP_MEAN * psc_per_psp()
@@ -151,6 +160,7 @@ def population_rates(net: dict, counts_before: list[int], simtime: float) -> lis
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nest", action="store_true", help="run NEST 3.10 instead of pynest_jax")
+    parser.add_argument("--threads", type=int, default=1, help="NEST's local_num_threads")
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--simtime", type=float, default=1000.0)
     args = parser.parse_args()
@@ -159,7 +169,7 @@ def main() -> None:
     else:
         import pynest_jax as nest
     t0 = time.time()
-    net = build_network(nest, args.scale)
+    net = build_network(nest, args.scale, threads=args.threads)
     t_build = time.time() - t0
     nest.Simulate(100.0)  # the initial transient
     before = [rec.n_events for rec in net["recorders"]]

@@ -28,10 +28,19 @@ NOISE_RATE = 2_200.0  # spikes/s of each neuron's Poisson drive
 STDP = {"tau_plus": 20.0, "lambda": 0.01, "alpha": 1.0, "mu_plus": 1.0, "mu_minus": 1.0, "Wmax": 2.0 * J_EX}
 
 
-def build_network(nest: Any, n: int = 10_000, resolution: float = 0.1, seed: int = 21) -> dict:
+def build_network(
+    nest: Any, n: int = 10_000, resolution: float = 0.1, seed: int = 21, threads: int = 1
+) -> dict:
     """Create and connect the network; returns the populations, a spike recorder of all
-    neurons and the E->E connections."""
+    neurons and the E->E connections.
+
+    ``threads`` is NEST's ``local_num_threads``, set right after the ``ResetKernel`` that
+    would otherwise leave NEST on one thread (pynest_jax accepts it and runs on its JAX
+    device either way).
+    """
     nest.ResetKernel()
+    # After the reset, which sets NEST back to one thread.
+    nest.local_num_threads = threads
     nest.resolution = resolution
     nest.rng_seed = seed
     n_ex = int(0.8 * n)
@@ -56,10 +65,11 @@ def build_network(nest: Any, n: int = 10_000, resolution: float = 0.1, seed: int
 def plastic_weights(nest: Any, net: dict) -> np.ndarray:
     """The weights of all E->E (plastic) connections."""
     # The E->E connections are the only stdp_synapse ones. They are read in batches of
-    # sources: NEST's get() of all 6.4 million at once needs more than 24 GB.
+    # sources: NEST's get() of all 6.4 million at once needs more than 24 GB. (NEST refuses
+    # a slice that ends past the collection, hence the min.)
     ex, batch = net["ex"], 500
     parts = [
-        nest.GetConnections(ex[i : i + batch], synapse_model="stdp_synapse").get("weight")
+        nest.GetConnections(ex[i : min(i + batch, len(ex))], synapse_model="stdp_synapse").get("weight")
         for i in range(0, len(ex), batch)
     ]
     return np.concatenate([np.asarray(p, dtype=float).reshape(-1) for p in parts])
@@ -68,6 +78,7 @@ def plastic_weights(nest: Any, net: dict) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nest", action="store_true", help="run NEST 3.10 instead of pynest_jax")
+    parser.add_argument("--threads", type=int, default=1, help="NEST's local_num_threads")
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--simtime", type=float, default=1000.0)
     args = parser.parse_args()
@@ -76,7 +87,7 @@ def main() -> None:
     else:
         import pynest_jax as nest
     t0 = time.time()
-    net = build_network(nest, args.n)
+    net = build_network(nest, args.n, threads=args.threads)
     t_build = time.time() - t0
     t0 = time.time()
     nest.Simulate(args.simtime)
