@@ -155,8 +155,10 @@ def fast_firing(nest, model: str) -> dict[str, Any]:
 def test_several_spikes_in_one_step(model: str) -> None:
     """t_ref == 0 under a drive that fires several times per step: each spike resets V_m
     and raises w within the integration loop. With dozens of step-size decisions per
-    step, some flip on last-bit differences (see ``assert_same_run``); V_m then differs by
-    up to 2e-4 relative on the upstrokes of spikes."""
+    step, some flip on last-bit differences (see ``assert_same_run``); V_m then differs on
+    the upstrokes of spikes by up to 6.0e-4 relative for aeif_psc_delta and 1.7e-4 for
+    aeif_cond_alpha (measured maxima; w and the conductances stay within 2e-9), hence
+    ``rtol=1e-3``."""
     ref = assert_same_run(fast_firing, rtol=1e-3, model=model)
     times = np.asarray(ref["sr"]["times"])
     assert len(times) > 2 * len(np.unique(times))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 
+import nest
 import numpy as np
 import pytest
 from scipy import stats
@@ -20,7 +21,6 @@ import pynest_jax.random as prandom
 from pynest_jax.connection_rules import connect_pairs, connect_pairs_indexed
 from pynest_jax.errors import NESTError, NESTErrors
 
-nest = pytest.importorskip("nest")
 nest.verbosity = nest.VerbosityLevel.ERROR
 
 NEST_SEED = 20240613

@@ -14,13 +14,12 @@ import os
 
 import jax
 import jax.numpy as jnp
+import nest
 import numpy as np
 import pytest
 
 from pynest_jax.models import gsl_rkf45
 from pynest_jax.models.gsl_rkf45 import StepControl, evolve
-
-nest = pytest.importorskip("nest")
 
 H = 0.1
 STEPS = 400

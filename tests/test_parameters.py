@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import nest
 import numpy as np
 import pytest
 from scipy import stats
@@ -11,7 +12,6 @@ import pynest_jax.random as prandom
 from pynest_jax.errors import NESTError, NESTErrors
 from pynest_jax.parameters import CreateParameter, Parameter, constant, resolve_values, set_rng_seed
 
-nest = pytest.importorskip("nest")
 nest.verbosity = nest.VerbosityLevel.ERROR
 
 N = 20_000
