@@ -544,7 +544,8 @@ def neuron_runs(
     fixed: frozenset[str] = frozenset(),
 ) -> list[Run]:
     """The neuron scenarios; ``params`` are added to the base parameters of every neuron,
-    ``prefix`` is put before the scenario names and ``label`` before the set-up's notes."""
+    ``prefix`` is put before the scenario names and ``label`` before the set-up's notes;
+    ``fixed`` parameters are not randomised."""
     setup = neuron_setup(model, params=params, fixed=fixed)
     return [
         Run(
