@@ -24,15 +24,34 @@ if _cache not in ("", "0"):
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
 
 from . import devices as _devices  # noqa: E402,F401  (registers models)
+from . import kernel_attributes  # noqa: E402
+from . import ll_api as ll_api  # noqa: E402
+from . import logic as logic  # noqa: E402
 from . import math as math  # noqa: E402
 from . import random as random  # noqa: E402
 from .alias import install_nest_alias, uninstall_nest_alias  # noqa: E402,F401
 from .api import *  # noqa: E402,F403
-from .api import GetKernelStatus, SetKernelStatus  # noqa: E402
+from .api import GetKernelStatus, SetKernelStatus  # noqa: E402,F401
 from .errors import NESTError as NESTError  # noqa: E402
 from .errors import NESTErrors as NESTErrors  # noqa: E402
+from .info import (  # noqa: E402,F401
+    GetLocalNodeCollection,
+    GetLocalVPs,
+    NumProcesses,
+    PrintNodes,
+    Rank,
+    SetAcceptableLatency,
+    SetMaxBuffered,
+    SonataNetwork,
+    SyncProcesses,
+    help,
+    message,
+    serialize_data,
+    to_json,
+)
 from .kernel import KERNEL  # noqa: E402
-from .nodecollection import NodeCollection  # noqa: E402
+from .ll_api import KernelAttribute  # noqa: E402
+from .nodecollection import NodeCollection as NodeCollection  # noqa: E402
 from .nodecollection import SynapseCollection as SynapseCollection  # noqa: E402
 from .parameters import CreateParameter as CreateParameter  # noqa: E402
 from .parameters import Parameter as Parameter  # noqa: E402
@@ -97,26 +116,6 @@ def version() -> str:
     return f"NEST {NEST_VERSION} (pynest_jax {__version__})"
 
 
-def help(obj: Any = None) -> None:  # noqa: A001
-    print("pynest_jax: a JAX implementation of PyNEST. See the README.")
-
-
-def GetLocalNodeCollection(nc: NodeCollection) -> NodeCollection:
-    return nc
-
-
-def NumProcesses() -> int:
-    return 1
-
-
-def Rank() -> int:
-    return 0
-
-
-def PrintNodes() -> None:
-    print(NodeCollection(list(range(1, KERNEL.network_size + 1))))
-
-
 def Models(mtype: str = "all", sel: str | None = None) -> tuple[str, ...]:
     names = []
     if mtype in ("all", "nodes"):
@@ -132,31 +131,66 @@ def ConnectionRules() -> tuple[str, ...]:
     return tuple(GetKernelStatus("connection_rules"))
 
 
-class _NestModule(types.ModuleType):
-    """Kernel properties as module attributes, as PyNEST 3 has them."""
+userdict: dict[str, Any] = {}
+"""Custom data a script keeps with the kernel (``nest.userdict["nodes"] = ...``)."""
+
+
+class _SpecialAttribute(KernelAttribute):
+    """Kernel attributes that are no plain status keys."""
+
+    def __get__(self, instance: Any, cls: type | None = None) -> Any:
+        if instance is None:
+            return self
+        if self._name == "kernel_status":
+            return GetKernelStatus()
+        if self._name == "verbosity":
+            return get_verbosity()
+        raise KeyError(self._name)  # cycle_time_log: NEST records none in its default build
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        if self._name == "verbosity":
+            set_verbosity(value)
+            return
+        super().__set__(instance, value)
+
+
+_LAZY_MODULES = ("raster_plot", "visualization", "voltage_trace")
+
+
+class NestModule(types.ModuleType):
+    """The ``nest`` module: kernel properties as attributes (``nest.resolution``), lazily
+    loaded plotting modules, and NEST's refusal to set anything else."""
+
+    # A class attribute, so bound to the module as in NEST: ``nest.set_communicator()``.
+    set_communicator = ll_api.set_communicator
 
     def __getattr__(self, name: str) -> Any:
-        if name == "verbosity":
-            return get_verbosity()
-        if name.startswith("__"):
-            raise AttributeError(name)
-        if name in ("raster_plot", "voltage_trace"):  # lazily loaded, as in PyNEST
+        if name in _LAZY_MODULES:
             import importlib
 
             return importlib.import_module(f"{__name__}.{name}")
-        status = GetKernelStatus()
-        if name in status:
-            return status[name]
         raise AttributeError(f"module 'nest' has no attribute '{name}'")
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "verbosity":
-            set_verbosity(value)
+        if isinstance(value, types.ModuleType) or name.startswith("_"):
+            self.__dict__[name] = value  # the import machinery, private names
             return
-        if name in GetKernelStatus() and not name.startswith("_"):
-            SetKernelStatus({name: value})
-            return
-        super().__setattr__(name, value)
+        attribute = getattr(type(self), name, None)
+        if not hasattr(attribute, "__set__"):
+            raise AttributeError(f"Cannot set attribute '{name}' on module 'nest'")
+        attribute.__set__(self, value)
+
+    def __dir__(self) -> list[str]:
+        public = {name for name in dir(type(self)) if not name.startswith("_")}
+        return sorted({*vars(self), *public, *_LAZY_MODULES})
 
 
-sys.modules[__name__].__class__ = _NestModule
+for _name in sorted(kernel_attributes.attribute_names()):
+    _special = _name in kernel_attributes.ATTRIBUTE_ONLY or _name == "verbosity"
+    _attr = (_SpecialAttribute if _special else KernelAttribute)(
+        "", f"Kernel property {_name}", readonly=_name in kernel_attributes.READONLY
+    )
+    _attr.__set_name__(NestModule, _name)
+    setattr(NestModule, _name, _attr)
+
+sys.modules[__name__].__class__ = NestModule

@@ -4,7 +4,7 @@
 and adds a meta-path finder in front of all others, so that ``import
 nest.raster_plot`` gives ``pynest_jax.raster_plot`` (the same module object,
 never a second copy). NEST's internal modules that scripts sometimes import
-from (``nest.lib.hl_api_types``, ``nest.ll_api``, ...) are served by small
+from (``nest.lib.hl_api_types``, ``nest.versionchecker``, ...) are served by small
 modules that forward every attribute to ``pynest_jax``.
 """
 
@@ -21,7 +21,7 @@ _ROOT = "pynest_jax"
 _ALIAS = "nest"
 # NEST module names that have no file of their own in pynest_jax: they forward to the top level.
 _FORWARDED_PACKAGES = ("lib",)
-_FORWARDED_MODULES = ("ll_api", "versionchecker")
+_FORWARDED_MODULES = ("versionchecker",)
 
 _saved_modules: dict[str, types.ModuleType] | None = None
 

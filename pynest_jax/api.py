@@ -2,39 +2,55 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import types
+import warnings
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-from . import units
-from .connection_rules import connect_pairs_indexed
+from . import kernel_attributes, units
+from .connect_input import (
+    CollocatedSynapses,
+    check_spec_keys,
+    process_conn_spec,
+    process_input_nodes,
+    process_syn_spec,
+    spec_entry,
+    syn_spec_dicts,
+)
+from .connection_rules import check_conn_spec, connect_pairs_indexed
 from .delivery import is_uniform
+from .disconnect import Disconnect
 from .engine import Engine
 from .errors import NESTErrors
 from .kernel import KERNEL, ConnBlock
 from .models.base import NEURON_STATUS, ModelEntry
-from .nodecollection import NodeCollection, SynapseCollection
+from .nodecollection import NodeCollection, SynapseCollection, get_nodes
 from .parameters import Parameter
-from .synapses.base import SynapseEntry
+from .synapses.base import SYNAPSE_MODELS, SynapseEntry
 from .timeconv import (
-    TICS_PER_MS,
     is_multiple_of_resolution,
     ms_to_steps,
     ms_to_tics,
     steps_to_ms,
+    tics_per_ms,
     tics_per_step,
 )
 
 __all__ = [
     "Cleanup",
+    "CollocatedSynapses",
     "Connect",
     "CopyModel",
     "Create",
+    "Disconnect",
     "GetConnections",
     "GetDefaults",
     "GetKernelStatus",
+    "GetNodes",
     "GetStatus",
     "Install",
     "Prepare",
@@ -48,7 +64,22 @@ __all__ = [
 ]
 
 
+def _timed(timer: str, accumulate: bool = True) -> Callable[[Callable], Callable]:
+    """Measure each call into one of NEST's kernel timers (``time_construction_create``, ...)."""
+
+    def wrap(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def timed_call(*args: Any, **kwargs: Any) -> Any:
+            with kernel_attributes.timed(KERNEL, timer, accumulate):
+                return fn(*args, **kwargs)
+
+        return timed_call
+
+    return wrap
+
+
 # ---------------------------------------------------------------------- nodes
+@_timed("time_construction_create")
 def Create(model: str, n: int = 1, params: Any = None, positions: Any = None) -> NodeCollection:
     """Create ``n`` nodes of ``model``; ``params`` is a dict (values scalar, per node or
     ``nest.random`` parameters) or a list of one dict per node."""
@@ -58,49 +89,66 @@ def Create(model: str, n: int = 1, params: Any = None, positions: Any = None) ->
     return NodeCollection(gids)
 
 
-def SetStatus(nodes: NodeCollection | SynapseCollection, params: Any, val: Any = None) -> None:
-    """Deprecated NEST 2 style ``SetStatus``; same as ``nodes.set(...)``."""
-    if isinstance(params, str):
-        params = {params: val}
-    if isinstance(nodes, SynapseCollection):
-        nodes.set(params)
-        return
-    _check_nc(nodes)
-    if isinstance(params, list | tuple):
-        nodes.set(list(params))
-    else:
-        nodes.set(params)
+_DEPRECATION_SHOWN: set[str] = set()
 
 
-def GetStatus(nodes: NodeCollection | SynapseCollection, keys: Any = None, output: str = "") -> Any:
-    """Deprecated NEST 2 style ``GetStatus``: a tuple with one entry per node."""
-    if isinstance(nodes, SynapseCollection):
-        if keys is None:
-            return tuple(c.get() for c in nodes)
+def _deprecated(name: str, method: str) -> None:
+    """NEST's one-time UserWarning for GetStatus and SetStatus."""
+    if name not in _DEPRECATION_SHOWN:
+        _DEPRECATION_SHOWN.add(name)
+        warnings.warn(
+            f"\n{name}() is deprecated and will be removed in a future version of NEST. Instead of "
+            f"{name}(nrns|conns, args), use nrns|conns.{method}(args).",
+            stacklevel=3,
+        )
+
+
+def SetStatus(nodes_or_conns: NodeCollection | SynapseCollection, params: Any, val: Any = None) -> None:
+    """NEST 3.9's ``SetStatus`` (deprecated in NEST 3.10): ``nodes_or_conns.set(params)``,
+    or ``set({params: val})`` when a value is given."""
+    _deprecated("SetStatus", "set")
+    nodes_or_conns.set(params if val is None else {params: val})
+
+
+def GetStatus(nodes_or_conns: NodeCollection | SynapseCollection, keys: Any = None, output: str = "") -> Any:
+    """NEST 3.9's ``GetStatus`` (deprecated in NEST 3.10): one entry per node or connection,
+    as NEST 3.10 still returns it (a value per element for one key, a tuple of values per
+    element for a list of keys, a status dict per element without keys); ``output="json"``
+    gives JSON text."""
+    _deprecated("GetStatus", "get")
+    n = len(nodes_or_conns)
+    if n == 0:
+        return "[]" if output == "json" else ()
+    if keys:
+        result = nodes_or_conns.get(keys)
         if isinstance(keys, str):
-            return tuple(c.get(keys) for c in nodes)
-        return tuple(tuple(c.get(k) for k in keys) for c in nodes)
-    _check_nc(nodes)
-    result = []
-    for node in nodes:
-        d = node.get()
-        if keys is None:
-            result.append(d)
-        elif isinstance(keys, str):
-            if keys not in d:
-                raise KeyError(keys)
-            result.append(d[keys])
+            if n == 1:
+                result = (result,)
+        elif n == 1:
+            result = (tuple(result.values()),)
         else:
-            for k in keys:
-                if k not in d:
-                    raise KeyError(k)
-            result.append(tuple(d[k] for k in keys))
-    return tuple(result)
+            result = tuple(zip(*result.values(), strict=True))
+    else:
+        result = nodes_or_conns.get()
+        if n == 1:
+            result = (result,)
+        else:
+            result = tuple({key: v[j] for key, v in result.items()} for j in range(n))
+    if output == "json":
+        from .info import to_json
+
+        result = to_json(result)
+    return result
 
 
-def _check_nc(nodes: Any) -> None:
-    if not isinstance(nodes, NodeCollection):
-        raise TypeError("nodes must be a NodeCollection")
+_NO_PROPERTIES: Mapping[str, Any] = types.MappingProxyType({})
+
+
+def GetNodes(properties: Mapping[str, Any] = _NO_PROPERTIES, local_only: bool = False) -> NodeCollection:
+    """All nodes whose status has each of the given values (NEST compares value and
+    type: ``-60`` does not match ``-60.0``), as one NodeCollection; all nodes for ``{}``.
+    ``local_only`` changes nothing in one process."""
+    return get_nodes(properties)
 
 
 # --------------------------------------------------------------------- models
@@ -193,7 +241,7 @@ def SetDefaults(model: str, params: Any, val: Any = None) -> None:
                 if hook is not None:
                     v = hook(np.array([float(v)]), KERNEL.h, _frozen_delay_limits())[0]
                 else:
-                    _delay_steps_checked(np.array([float(v)]), KERNEL.h)
+                    _check_explicit_delays(_delay_steps_checked(np.array([float(v)]), KERNEL.h))
             new[k] = float(v) if props[k].dtype is float else v
         # ``update_defaults``: common properties derived from others, updated in NEST's order.
         hook = getattr(entry.cls, "update_defaults", None)
@@ -202,14 +250,17 @@ def SetDefaults(model: str, params: Any, val: Any = None) -> None:
                 KERNEL.engine.sync_to_host()
             current = {c: entry.default(c) for c in entry.cls.common}
             new.update(hook(current, {c: v for c, v in params.items() if c in entry.cls.common}))
-        if "weight" in entry.cls.common and "weight" in params and _model_in_use(model):
-            raise NESTErrors.BadProperty("Common properties cannot be changed after connections exist.")
         trial = {k: np.asarray([new.get(k, entry.cls_default(k))]) for k in props}
         bad = entry.cls.check(trial)
         if bad is not None:
             raise NESTErrors.BadProperty(bad)
-        entry.defaults = new
         KERNEL.invalidate()
+        entry.defaults = new
+        if "weight" in entry.cls.common and "weight" in params:
+            # One weight shared by all (``_hom_w``): existing connections take the new one.
+            for blk in KERNEL.connections:
+                if blk.syn_model == model:
+                    blk.weight = np.broadcast_to(float(new["weight"]), blk.weight.shape)
 
 
 def _volume_transmitter_gid(value: Any) -> int:
@@ -242,20 +293,20 @@ def _weight_recorder_gid(value: Any) -> int:
     return gid
 
 
-def _model_in_use(model: str) -> bool:
-    return any(b.syn_model == model for b in KERNEL.connections)
-
-
 def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
     """Defaults of a node or synapse model, with NEST's keys."""
     entry = _any_model(model, NESTErrors.UnknownComponent)
     if isinstance(entry, ModelEntry):
         cls = entry.cls
         p, s = KERNEL.model_defaults(entry)
-        from .kernel import _py
+        from .kernel import _py, defaults_group
 
         d = {k: _py(v, cls.params[k]) for k, v in p.items() if not cls.params[k].hidden}
         d.update({k: _py(v, cls.state[k]) for k, v in s.items() if not cls.state[k].hidden})
+        # Computed entries as a node of the model would show them before any connection.
+        group = defaults_group(entry, p, s)
+        d.update(cls.status_extra(group.params, 0))
+        d.update(cls.host_status(group, 0, KERNEL))
         d.update(cls.extra_status)
         d.update(
             {
@@ -286,19 +337,18 @@ def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
             }
         )
         if cls.recordables:
-            arrs = {k: np.asarray([v], dtype=object) for k, v in p.items()}
-            d["recordables"] = list(cls.recordables_of(arrs, 0))
+            d["recordables"] = list(cls.recordables_of(group.params, 0))
         if cls.receptor_types:
             d["receptor_types"] = dict(cls.receptor_types)
-        if cls.kind == "recorder":
-            d["events"] = {"senders": np.array([], dtype=np.int64), "times": np.array([], dtype=float)}
-            d["n_events"] = 0
     else:
         cls = entry.cls
         # Models with ``shared`` values: their synapses change common properties while simulating.
         if getattr(cls, "shared", ()) and KERNEL.engine is not None:
             KERNEL.engine.sync_to_host()
-        d = {k: entry.default(k) for k, prop in {**cls.params, **cls.common}.items() if not prop.hidden}
+        props = {**cls.params, **cls.common}
+        d = {k: entry.default(k) for k, prop in props.items() if not prop.hidden}
+        # Vectors (facetshw's look-up tables) come as NumPy arrays, of their own type.
+        d.update({k: np.array(v) for k, v in d.items() if props[k].dtype == "vector"})
         if "volume_transmitter" in d:
             vt = d["volume_transmitter"]
             d["volume_transmitter"] = NodeCollection([vt] if vt else [])
@@ -338,14 +388,15 @@ def _select(d: dict[str, Any], keys: Any) -> Any:
 
 
 def Install(module_name: str) -> None:
-    """NEST extension modules are C++ libraries; pynest_jax cannot load them."""
-    raise NESTErrors.DynamicModuleManagementError(f"Module {module_name} cannot be loaded by pynest_jax.")
+    """NEST extension modules are C++ libraries that pynest_jax cannot load: every module
+    is refused as NEST refuses one whose library it cannot find."""
+    raise NESTErrors.DynamicModuleManagementError(
+        f"Module '{module_name}' could not be opened.\nThe dynamic loader returned the following error: "
+        "'file not found'.\n\nPlease check LD_LIBRARY_PATH (OSX: DYLD_LIBRARY_PATH)!"
+    )
 
 
 # ---------------------------------------------------------------- connections
-_SYN_SPEC_BASE = ("synapse_model", "weight", "delay", "receptor_type", "synapse_label")
-
-
 def _weight_value(v: Any) -> Any:
     """Weights are in pA (current synapses) or nS (conductance synapses); quantities are stripped."""
     if units.is_quantity(v):
@@ -364,7 +415,7 @@ def _delay_steps_checked(delay_ms: np.ndarray, h: float) -> np.ndarray:
         return np.broadcast_to(_delay_steps_checked(delay_ms[:1].copy(), h)[0], delay_ms.shape)
     # NEST's Time::delay_ms_to_steps: ms times steps per ms, halves rounded up (1.25 ms is
     # 13 steps of 0.1 ms, 0.15 ms is 2).
-    steps = np.floor(delay_ms * (TICS_PER_MS / tics_per_step(h)) + 0.5).astype(np.int64)
+    steps = np.floor(delay_ms * (tics_per_ms() / tics_per_step(h)) + 0.5).astype(np.int64)
     bad = steps < 1
     if np.any(bad):
         shown = float(steps[bad][0] * h)  # NEST shows the rounded delay, negative ones too
@@ -378,22 +429,34 @@ def _frozen_delay_limits() -> tuple[float, float] | None:
     """NEST's min and max delay (ms) once Simulate has fixed them, else None."""
     if not KERNEL.simulated or not KERNEL.connections:
         return None
-    status = kernel_status()
-    return status["min_delay"], status["max_delay"]
+    return kernel_attributes.delay_extrema(KERNEL)
 
 
-def _check_delay_range(delay_steps: np.ndarray) -> None:
-    """After a Simulate, NEST's min and max delay are fixed: new delays must lie within them."""
-    if not KERNEL.simulated or not KERNEL.connections or not len(delay_steps):
+def _check_delay_range(delay_steps: np.ndarray, default_of: str | None = None) -> None:
+    """New delays (steps) must lie within NEST's min and max delay: those fixed by the
+    first Simulate, or those a script set. ``default_of``: the delays are the default
+    of this synapse model (NEST words that case differently)."""
+    if not len(delay_steps):
         return
-    status = kernel_status()
-    lo, hi = delay_steps.min() * KERNEL.h, delay_steps.max() * KERNEL.h
-    for value in (lo, hi):
-        if value < status["min_delay"] - 1e-12 or value > status["max_delay"] + 1e-12:
-            raise NESTErrors.BadDelay(
-                f"Delay value {value:g} is invalid: Minimum and maximum delay cannot be changed "
-                "after Simulate has been called."
-            )
+    if KERNEL.simulated and KERNEL.connections:
+        low, high = kernel_attributes.delay_extrema(KERNEL)
+        lo, hi = delay_steps.min() * KERNEL.h, delay_steps.max() * KERNEL.h
+        for value in (lo, hi):
+            if value < low - 1e-12 or value > high + 1e-12:
+                raise NESTErrors.BadDelay(
+                    f"Delay value {value:g} is invalid: Minimum and maximum delay cannot be changed "
+                    "after Simulate has been called."
+                )
+    bad = kernel_attributes.explicit_delay_error(KERNEL, delay_steps, default_of)
+    if bad is not None:
+        raise NESTErrors.BadDelay(bad)
+
+
+def _check_explicit_delays(delay_steps: np.ndarray) -> None:
+    """Delays (steps) outside the min and max delay a script set are a BadDelay."""
+    bad = kernel_attributes.explicit_delay_error(KERNEL, delay_steps)
+    if bad is not None:
+        raise NESTErrors.BadDelay(bad)
 
 
 def _syn_values(value: Any, n: int, name: str, element: np.ndarray | None = None) -> np.ndarray:
@@ -412,40 +475,18 @@ def _syn_values(value: Any, n: int, name: str, element: np.ndarray | None = None
     return flat.astype(float)
 
 
-def Connect(
-    pre: NodeCollection,
-    post: NodeCollection,
-    conn_spec: Any = None,
-    syn_spec: Any = None,
-    return_synapsecollection: bool = False,
-) -> SynapseCollection | None:
-    """Connect ``pre`` to ``post`` with a NEST connection rule and synapse specification."""
-    if not isinstance(pre, NodeCollection) or not isinstance(post, NodeCollection):
-        raise TypeError("Connect: pre and post must be NodeCollections")
-    if syn_spec is None:
-        syn_spec = {}
-    elif isinstance(syn_spec, str):
-        syn_spec = {"synapse_model": syn_spec}
-    elif not isinstance(syn_spec, Mapping):
-        raise TypeError("syn_spec must be a string or a dict")
-    model = syn_spec.get("synapse_model", "static_synapse")
-    entry = KERNEL.synapse_model(model)
-    cls = entry.cls
-    allowed = set(_SYN_SPEC_BASE) | {k for k, prop in cls.params.items() if not prop.hidden}
-    unknown = [k for k in syn_spec if k not in allowed and k not in cls.common]
-    if unknown:
-        raise NESTErrors.UnaccessedDictionaryEntry(
-            f"Unaccessed elements in syn_spec, in function Connect:  {' '.join(unknown)}"
-        )
-    common_given = [k for k in syn_spec if k in cls.common]
-    if common_given:
-        raise NESTErrors.NotImplemented(
-            f'Synapse parameter "{sorted(common_given)[0]}" can only be set via SetDefaults() or CopyModel().'
-        )
-
-    src, tgt, element = connect_pairs_indexed(pre.ids, post.ids, conn_spec, KERNEL.rng, identity_as_none=True)
-    if KERNEL.network_size < 2**31:  # halves the memory of large connection tables
-        src, tgt = src.astype(np.int32), tgt.astype(np.int32)
+def _connection_block(
+    syn_spec: Mapping[str, Any],
+    entry: SynapseEntry,
+    src: np.ndarray,
+    tgt: np.ndarray,
+    element: np.ndarray | None,
+    pre_ids: np.ndarray,
+    post_ids: np.ndarray,
+) -> ConnBlock:
+    """The synapses of one syn_spec dict between the pairs ``src``/``tgt``, with every
+    check NEST makes while creating them; nothing is added to the kernel here."""
+    model, cls = entry.name, entry.cls
     n = len(src)
     weight_spec = syn_spec.get("weight", entry.default("weight"))
     weight = _syn_values(_weight_value(weight_spec), n, "weight", element)
@@ -459,7 +500,7 @@ def Connect(
         delay_steps = np.broadcast_to(ms_to_steps(float(delay_spec), KERNEL.h), (n,))
     else:
         delay_steps = _delay_steps_checked(_syn_values(delay_spec, n, "delay", element), KERNEL.h)
-    _check_delay_range(delay_steps)
+    _check_delay_range(delay_steps, None if "delay" in syn_spec else model)
     receptor = _as_int(_syn_values(syn_spec.get("receptor_type", 0), n, "receptor_type", element))
     extra = {
         k: _syn_values(units.to_nest(v, cls.params[k].unit, k), n, k, element)
@@ -477,8 +518,8 @@ def Connect(
         bad = cls.check_connect(entry.default)
     if bad is not None:
         raise NESTErrors.BadProperty(bad)
-    _check_endpoints(src, tgt, receptor, pre.ids, post.ids, cls.reads_history)
-    block = ConnBlock(
+    _check_endpoints(src, tgt, receptor, pre_ids, post_ids, cls.reads_history)
+    return ConnBlock(
         syn_model=model,
         source=src,
         target=tgt,
@@ -489,11 +530,173 @@ def Connect(
         receptor=receptor,
         extra=extra,
     )
-    KERNEL.add_connections(block)
+
+
+def _collocated_values(syn_spec: Mapping[str, Any], n: int, element: np.ndarray | None) -> dict[str, Any]:
+    """Arrays in collocated synapse specifications go to NEST's kernel as they are: it
+    reads one value per synapse, in creation order, and fails when they run out."""
+    need = int(element.max()) + 1 if element is not None and len(element) else n
+    out = dict(syn_spec)
+    for key, value in syn_spec.items():
+        if key == "synapse_model" or isinstance(value, Parameter) or np.ndim(value) == 0:
+            continue
+        arr = np.asarray(value)
+        if len(arr) < need:
+            raise NESTErrors.KernelException("Parameter values exhausted.")
+        out[key] = arr[:need]
+    return out
+
+
+def _collocate(blocks: list[ConnBlock]) -> list[ConnBlock]:
+    """NEST creates the synapses of one pair one after the other: synapses of the same
+    model from several specifications interleave pair by pair (which GetConnections shows)."""
+    by_model: dict[str, list[ConnBlock]] = {}
+    for blk in blocks:
+        by_model.setdefault(blk.syn_model, []).append(blk)
+    out = []
+    for model, group in by_model.items():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        k = len(group)
+
+        def weave(arrays: list[np.ndarray]) -> np.ndarray:
+            return np.stack([np.asarray(a) for a in arrays], axis=1).reshape(-1)
+
+        first = group[0]
+        out.append(
+            ConnBlock(
+                syn_model=model,
+                source=np.repeat(first.source, k),
+                target=np.repeat(first.target, k),
+                weight=weave([g.weight for g in group]),
+                delay=weave([g.delay for g in group]),
+                receptor=weave([g.receptor for g in group]),
+                extra={name: weave([g.extra[name] for g in group]) for name in first.extra},
+            )
+        )
+    return out
+
+
+def _compact_ids(ids: np.ndarray) -> np.ndarray:
+    """Node ids as int32 when the network allows: halves the memory of large tables."""
+    return ids.astype(np.int32) if KERNEL.network_size < 2**31 else ids.astype(np.int64)
+
+
+@_timed("time_construction_connect")
+def Connect(
+    pre: NodeCollection | Any,
+    post: NodeCollection | Any,
+    conn_spec: Any = None,
+    syn_spec: Any = None,
+    return_synapsecollection: bool = False,
+) -> SynapseCollection | None:
+    """Connect ``pre`` to ``post`` with a NEST connection rule and synapse specification.
+
+    As in NEST 3.10, ``pre``/``post`` may be arrays of node ids (with ``one_to_one``
+    they are connected pairwise, repeated ids allowed), ``syn_spec`` may be a
+    ``CollocatedSynapses`` (one synapse per specification and pair), and
+    ``return_synapsecollection`` returns ``GetConnections(pre, post)``. Nothing is
+    created unless every synapse can be."""
+    use_arrays, pre, post = process_input_nodes(pre, post, conn_spec)
+    conn = process_conn_spec(conn_spec)
+    syn = process_syn_spec(syn_spec, conn, len(pre), len(post), use_arrays)
+    if use_arrays:
+        if return_synapsecollection:
+            raise ValueError("SynapseCollection cannot be returned when connecting two arrays of node IDs")
+        _connect_arrays(pre, post, syn)
+        return None
+    if not isinstance(pre, NodeCollection):
+        raise TypeError("Not implemented, presynaptic nodes must be a NodeCollection")
+    if not isinstance(post, NodeCollection):
+        raise TypeError("Not implemented, postsynaptic nodes must be a NodeCollection")
+    collocated = isinstance(syn, CollocatedSynapses)
+    specs = syn_spec_dicts(syn.syn_specs if collocated else [syn if syn is not None else {}])
+    # NEST's order of checks: the rule, each synapse specification, the rule's parameters,
+    # unread keys; then it creates the synapses (checking delays, receptors, ...).
+    check_conn_spec(conn, len(pre), len(post), full=False)
+    entries = [spec_entry(spec) for spec in specs]
+    check_conn_spec(conn, len(pre), len(post))
+    for spec, entry in zip(specs, entries, strict=True):
+        check_spec_keys(spec, entry, "Connect")
+    src, tgt, element = connect_pairs_indexed(pre.ids, post.ids, conn, KERNEL.rng, identity_as_none=True)
+    src, tgt = _compact_ids(src), _compact_ids(tgt)
+    blocks = [
+        _connection_block(
+            _collocated_values(spec, len(src), element) if collocated else spec,
+            entry,
+            src,
+            tgt,
+            element,
+            pre.ids,
+            post.ids,
+        )
+        for spec, entry in zip(specs, entries, strict=True)
+    ]
+    for block in _collocate(blocks):
+        KERNEL.add_connections(block)
     if return_synapsecollection:
-        b = len(KERNEL.connections) - 1
-        return SynapseCollection(np.full(n, b), np.arange(n))
+        return GetConnections(pre, post)
     return None
+
+
+def _connect_arrays(pre: np.ndarray, post: np.ndarray, syn: dict[str, Any]) -> None:
+    """NEST's array connect: ``pre[i]`` to ``post[i]`` for every i. ``weight`` and
+    ``delay`` must be arrays; other parameters may be scalars or arrays and must be
+    parameters of the model (common ones are accepted and ignored, as in NEST)."""
+    if "weights" in syn:
+        raise ValueError("To specify weights, use 'weight' in syn_spec.")
+    if "delays" in syn:
+        raise ValueError("To specify delays, use 'delay' in syn_spec.")
+    weights = np.array(syn["weight"]) if "weight" in syn else None
+    delays = np.array(syn["delay"]) if "delay" in syn else None
+    model = syn["synapse_model"]
+    n = len(pre)
+    rows: dict[str, np.ndarray] = {}
+    for key in syn:
+        if key not in ("weight", "delay", "synapse_model"):
+            row = np.zeros(n)
+            row[:] = syn[key]
+            rows[key] = row
+    if weights is not None and weights.ndim != 1:
+        raise TypeError("weights must be a 1-dimensional NumPy array")
+    if delays is not None and delays.ndim != 1:
+        raise TypeError("delays must be a 1-dimensional NumPy array")
+    entry = KERNEL.synapse_model(model)
+    defaults = GetDefaults(model)
+    for key in rows:
+        if key not in defaults:
+            raise NESTErrors.BadParameter(f"{model} does not have parameter {key}")
+    src, tgt = pre.astype(np.int64), post.astype(np.int64)
+    size = KERNEL.network_size
+    bad_src = (src < 1) | (src > size)
+    bad_tgt = (tgt < 1) | (tgt > size)
+    int_keys = [k for k in rows if isinstance(defaults[k], int) and not isinstance(defaults[k], bool)]
+    bad_int = {k: (rows[k] > 2**31) | (rows[k] != np.trunc(rows[k])) for k in int_keys}
+    bad = bad_src | bad_tgt
+    for mask in bad_int.values():
+        bad |= mask
+    first = int(np.argmax(bad)) if bad.any() else n
+    # NEST connects pair by pair: the pairs before the first unknown node or non-integer
+    # value are checked (and refused) as usual before that pair is.
+    spec: dict[str, Any] = {"synapse_model": model}
+    if weights is not None:
+        spec["weight"] = weights.astype(float)[:first]
+    if delays is not None:
+        spec["delay"] = delays.astype(float)[:first]
+    for key, row in rows.items():
+        if key in entry.cls.params or key == "receptor_type":
+            spec[key] = row[:first].astype(np.int64) if key in int_keys else row[:first]
+    s, t = _compact_ids(src[:first]), _compact_ids(tgt[:first])
+    block = _connection_block(spec, entry, s, t, None, np.unique(s), np.unique(t))
+    if first < n:
+        if bad_src[first] or bad_tgt[first]:
+            gid = src[first] if bad_src[first] else tgt[first]
+            raise NESTErrors.UnknownNode(f"Node with id {int(gid)} does not exist.")
+        key = next(k for k in int_keys if bad_int[k][first])
+        raise NESTErrors.BadParameter(f"Expected integer value for {key}, but got double.")
+    if n:
+        KERNEL.add_connections(block)
 
 
 def _event_of_source(cls: Any) -> str:
@@ -573,7 +776,10 @@ def _check_endpoints(
             )
         if g.cls.kind == "neuron":
             if any(k.groups[x].cls.receives_spikes for x in src_groups):
-                raise NESTErrors.IllegalConnection("spike_recorder cannot be connected as a source.")
+                raise NESTErrors.IllegalConnection(
+                    "Creation of connection is not possible because:\nSource node does not send output.\n"
+                    "  Note that recorders must be connected as Connect(neuron, recorder)."
+                )
             # NEST asks the target whether it takes this event type at this receptor.
             group_events = [_event_of_source(k.groups[x].cls) for x in src_groups]
             for event in ("spike", "current", "data"):
@@ -610,15 +816,20 @@ def GetConnections(
     synapse_model: str | None = None,
     synapse_label: int | None = None,
 ) -> SynapseCollection:
-    """All connections matching source, target and synapse model, in NEST's order."""
+    """All connections matching source, target, synapse model and label, in NEST's order."""
     if synapse_model is not None:
         KERNEL.synapse_model(synapse_model)
+    label = _label_filter(synapse_label)
     blocks, index, srcs, models = [], [], [], []
-    model_ids = {name: i for i, name in enumerate(KERNEL.synapse_models)}
+    model_ids = _synapse_model_ranks()
     for b, blk in enumerate(KERNEL.connections):
         if synapse_model is not None and blk.syn_model != synapse_model:
             continue
+        if label is not None and "synapse_label" not in blk.extra:
+            continue  # only the ``_lbl`` models carry labels
         m = np.ones(len(blk.source), dtype=bool)
+        if label is not None:
+            m &= np.asarray(blk.extra["synapse_label"]) == label
         if source is not None:
             m &= np.isin(blk.source, source.ids)
         if target is not None:
@@ -637,6 +848,39 @@ def GetConnections(
     return SynapseCollection(b[order], i[order])
 
 
+# NEST numbers its synapse models in the order of its model header files, each model
+# as plain, _hpc, _lbl; the header of one model is not named after it.
+_HEADER_OF = {"stdp_facetshw_synapse_hom": "stdp_synapse_facetshw_hom"}
+
+
+def _synapse_model_ranks() -> dict[str, int]:
+    """Synapse models in the order of NEST's synapse model ids, by which GetConnections
+    lists connections: the built-in ones by header file, copies after them as made."""
+
+    def key(name: str) -> tuple[str, int]:
+        for i, suffix in enumerate(("_hpc", "_lbl"), 1):
+            if name.endswith(suffix) and name[: -len(suffix)] in SYNAPSE_MODELS:
+                name = name[: -len(suffix)]
+                return _HEADER_OF.get(name, name) + ".h", i
+        return _HEADER_OF.get(name, name) + ".h", 0
+
+    builtin = sorted((n for n in KERNEL.synapse_models if n in SYNAPSE_MODELS), key=key)
+    copies = [n for n in KERNEL.synapse_models if n not in SYNAPSE_MODELS]
+    return {name: i for i, name in enumerate(builtin + copies)}
+
+
+def _label_filter(synapse_label: Any) -> int | None:
+    """The label GetConnections selects by: None for all (NEST's unlabelled -1 selects all too)."""
+    if synapse_label is None:
+        return None
+    if isinstance(synapse_label, bool) or not isinstance(synapse_label, int | np.integer):
+        given = "double" if isinstance(synapse_label, float) else type(synapse_label).__name__
+        raise NESTErrors.TypeMismatch(
+            f"Expected datatype: Failed to cast 'synapse_label' from {given} to type long"
+        )
+    return None if int(synapse_label) == -1 else int(synapse_label)
+
+
 # ----------------------------------------------------------------- simulation
 def _engine() -> Engine:
     if KERNEL.engine is None:
@@ -644,6 +888,7 @@ def _engine() -> Engine:
     return KERNEL.engine
 
 
+@_timed("time_communicate_prepare", accumulate=False)
 def Prepare() -> None:
     """Build the device image of the network (compiled lazily on the first Run) and
     run every node's pre-run hook, as NEST's Prepare does."""
@@ -651,6 +896,7 @@ def Prepare() -> None:
     KERNEL.prepared = True
 
 
+@_timed("time_simulate", accumulate=False)
 def Run(t: float) -> None:
     """Simulate ``t`` ms between ``Prepare`` and ``Cleanup``."""
     if not KERNEL.prepared:
@@ -675,6 +921,7 @@ def _steps_of(t: Any) -> int:
     return int(ms_to_tics(t) // tics_per_step(KERNEL.h))
 
 
+@_timed("time_simulate", accumulate=False)
 def Simulate(t: float) -> None:
     """Simulate the network for ``t`` ms."""
     steps = _steps_of(t)
@@ -701,117 +948,19 @@ def ResetKernel() -> None:
 
 
 # --------------------------------------------------------------------- kernel
-_READONLY = {
-    "biological_time",
-    "network_size",
-    "num_connections",
-    "node_models",
-    "synapse_models",
-    "min_delay",
-    "max_delay",
-    "connection_rules",
-    "T_max",
-    "T_min",
-    "ms_per_tic",
-    "tics_per_ms",
-    "tics_per_step",
-    "total_num_virtual_procs",
-    "num_processes",
-    "mpi_rank",
-    "local_spike_counter",
-    "prepared",
-    "recording_backends",
-    "rng_types",
-    "to_do",
-}
-
-
 def kernel_status() -> dict[str, Any]:
-    k = KERNEL
-    d = dict(k.status)
-    delays = [b.delay[:1] if is_uniform(b.delay) else b.delay for b in k.connections if len(b.delay)]
-    if delays:
-        # In whole steps: a cont_delay_synapse keeps an off-grid delay (ms) that NEST counts
-        # as the next step up.
-        d["min_delay"] = float(steps_to_ms(ms_to_steps(min(x.min() for x in delays), k.h), k.h))
-        d["max_delay"] = float(steps_to_ms(ms_to_steps(max(x.max() for x in delays), k.h), k.h))
-    else:
-        d["min_delay"] = d["max_delay"] = k.h
-    d.update(
-        {
-            "biological_time": float(steps_to_ms(k.time_steps, k.h)),
-            "network_size": k.network_size,
-            "num_connections": k.num_connections,
-            "node_models": sorted(k.node_models),
-            "synapse_models": sorted(k.synapse_models),
-            "connection_rules": [
-                "all_to_all",
-                "fixed_indegree",
-                "fixed_outdegree",
-                "fixed_total_number",
-                "one_to_one",
-                "pairwise_bernoulli",
-                "pairwise_poisson",
-                "symmetric_pairwise_bernoulli",
-            ],
-            "ms_per_tic": 0.001,
-            "tics_per_ms": 1000.0,
-            "tics_per_step": tics_per_step(k.h),
-            "T_max": 1152921504606846.8,
-            "T_min": -1152921504606846.8,
-            "total_num_virtual_procs": k.status["local_num_threads"],
-            "num_processes": 1,
-            "mpi_rank": 0,
-            "prepared": k.prepared,
-            "recording_backends": ["ascii", "memory", "screen"],
-            "rng_type": "threefry",
-            "rng_types": ["threefry"],
-            "to_do": 0,
-            "keep_source_table": True,
-            "off_grid_spiking": False,
-            "use_wfr": True,
-            "local_spike_counter": 0,
-            "time_simulate": 0.0,
-        }
-    )
-    return d
+    return kernel_attributes.kernel_status(KERNEL)
 
 
 def GetKernelStatus(keys: Any = None) -> Any:
     """The kernel's status dict, or selected entries of it."""
+    if isinstance(keys, str) and keys in kernel_attributes.ATTRIBUTE_ONLY:
+        raise KeyError(keys)
     d = kernel_status()
     return _select(d, keys)
 
 
 def SetKernelStatus(params: Mapping[str, Any]) -> None:
-    """Set kernel properties (resolution, rng_seed, print_time, data_path, ...)."""
-    k = KERNEL
-    known = set(kernel_status())
-    for key in params:
-        if key not in known:
-            raise NESTErrors.UnaccessedDictionaryEntry(
-                f"Unaccessed elements in params, in function SetKernelStatus:  {key}"
-            )
-        if key in _READONLY:
-            raise NESTErrors.BadProperty(f"Kernel property {key} is read-only.")
-    if "resolution" in params:
-        res = float(units.to_nest(params["resolution"], "ms", "resolution"))
-        if res != k.h and (k.network_size or k.connections):
-            raise NESTErrors.KernelException(
-                "Nodes have already been created: time representation cannot be changed."
-            )
-        if res <= 0 or abs(res * 1000 - round(res * 1000)) > 1e-9:
-            raise NESTErrors.BadProperty(
-                "The resolution must be a positive multiple of the tic length (1 µs)."
-            )
-    if "rng_seed" in params:
-        seed = params["rng_seed"]
-        if not isinstance(seed, int | np.integer) or not (0 < int(seed) < 2**32):
-            raise NESTErrors.BadProperty("RNG seed must be in (0, 2^32-1).")
-    for key, value in params.items():
-        if key == "resolution":
-            value = float(units.to_nest(value, "ms", "resolution"))
-        k.status[key] = value
-    if "rng_seed" in params:
-        k.rng = np.random.default_rng(int(params["rng_seed"]))
-        k.invalidate()
+    """Set kernel properties (resolution, rng_seed, min_delay and max_delay, threads, ...),
+    with NEST's checks; see ``kernel_attributes``."""
+    kernel_attributes.set_kernel_status(KERNEL, params)

@@ -51,7 +51,7 @@ import numpy as np
 from pynest_jax.errors import NESTErrors
 from pynest_jax.parameters import Parameter
 
-__all__ = ["RULES", "connect_pairs", "connect_pairs_indexed"]
+__all__ = ["RULES", "check_conn_spec", "connect_pairs", "connect_pairs_indexed", "parse_rule"]
 
 #: Connection rules ``nest.Connect`` accepts, with the rule-specific keys each reads.
 RULES: dict[str, tuple[str, ...]] = {
@@ -87,7 +87,7 @@ def _vector_name(elem: str) -> str:
     return f"std::vector<{elem}, std::allocator<{elem}> >"
 
 
-def _cpp_type_name(value: object) -> str:
+def cpp_type_name(value: object) -> str:
     """Name of the C++ type NEST's dictionary converter stores ``value`` as."""
     if isinstance(value, bool):
         return "bool"
@@ -119,7 +119,10 @@ def _cpp_type_name(value: object) -> str:
 
 def _check_convertible(key: str, value: object) -> None:
     """Reject values PyNEST cannot pass to the kernel, with PyNEST's builtin exceptions."""
-    if isinstance(value, bool | float | str | dict | np.integer | np.floating | list | tuple | Parameter):
+    from .nodecollection import NodeCollection
+
+    known = (bool, float, str, dict, np.integer, np.floating, list, tuple, Parameter, NodeCollection)
+    if isinstance(value, known):
         return
     if isinstance(value, int):
         if not -(2**63) <= value < 2**63:
@@ -141,7 +144,7 @@ def _check_convertible(key: str, value: object) -> None:
 
 def _type_mismatch(key: str, value: object, cpp_type: str, suffix: str = "") -> Exception:
     return NESTErrors.TypeMismatch(
-        f"Expected datatype: Failed to cast '{key}' from {_cpp_type_name(value)} to type {cpp_type}{suffix}"
+        f"Expected datatype: Failed to cast '{key}' from {cpp_type_name(value)} to type {cpp_type}{suffix}"
     )
 
 
@@ -208,14 +211,16 @@ def _normalise_conn_spec(conn_spec: dict | str | None) -> dict:
     return spec
 
 
-def _parse(spec: dict, n_sources: int, n_targets: int) -> dict:
-    """Validate ``spec`` the way NEST's ConnBuilder does; return the rule parameters."""
-    if n_sources == 0:
+def parse_rule(spec: dict, n_sources: int, n_targets: int, connecting: bool = True) -> dict:
+    """The first checks of NEST's ConnBuilder, made before it reads the synapse
+    specification: empty node collections (only when ``connecting``), the rule's name
+    and the common flags. Returns the rule and the flags."""
+    if connecting and n_sources == 0:
         raise NESTErrors.IllegalConnection(
             "Creation of connection is not possible because:\n"
             "Presynaptic nodes cannot be an empty NodeCollection"
         )
-    if n_targets == 0:
+    if connecting and n_targets == 0:
         raise NESTErrors.IllegalConnection(
             "Creation of connection is not possible because:\n"
             "Postsynaptic nodes cannot be an empty NodeCollection"
@@ -225,16 +230,21 @@ def _parse(spec: dict, n_sources: int, n_targets: int) -> dict:
         raise _type_mismatch("rule", rule, "std::string")
     if rule not in RULES:
         raise NESTErrors.BadProperty(f"Unknown connectivity rule: {rule}")
-
-    autapses = _as_bool(spec, "allow_autapses", True)
-    multapses = _as_bool(spec, "allow_multapses", True)
-    symmetric = _as_bool(spec, "make_symmetric", False)
-    par: dict = {
+    return {
         "rule": rule,
-        "allow_autapses": autapses,
-        "allow_multapses": multapses,
-        "make_symmetric": symmetric,
+        "allow_autapses": _as_bool(spec, "allow_autapses", True),
+        "allow_multapses": _as_bool(spec, "allow_multapses", True),
+        "make_symmetric": _as_bool(spec, "make_symmetric", False),
     }
+
+
+def _parse(spec: dict, n_sources: int, n_targets: int, connecting: bool = True) -> dict:
+    """Validate ``spec`` the way NEST's ConnBuilder does; return the rule parameters.
+    With ``connecting=False``, as for ``Disconnect``: empty collections pass, and
+    ``make_symmetric`` is not refused (NEST ignores it there)."""
+    par = parse_rule(spec, n_sources, n_targets, connecting)
+    rule = par["rule"]
+    autapses, multapses, symmetric = par["allow_autapses"], par["allow_multapses"], par["make_symmetric"]
 
     if rule == "one_to_one":
         if n_sources != n_targets:
@@ -296,9 +306,10 @@ def _parse(spec: dict, n_sources: int, n_targets: int) -> dict:
     unaccessed = sorted(set(spec) - set(_COMMON_KEYS) - set(RULES[rule]))
     if unaccessed:
         raise NESTErrors.UnaccessedDictionaryEntry(
-            "Unaccessed elements in conn_spec, in function Connect: " + "".join(" " + k for k in unaccessed)
+            f"Unaccessed elements in conn_spec, in function {'Connect' if connecting else 'Disconnect'}: "
+            + "".join(" " + k for k in unaccessed)
         )
-    if symmetric and rule not in _SYMMETRIC_RULES:
+    if connecting and symmetric and rule not in _SYMMETRIC_RULES:
         raise NESTErrors.NotImplemented("This connection rule does not support symmetric connections.")
     return par
 
@@ -755,6 +766,24 @@ def _connect(
     targets = np.asarray(targets, dtype=np.int64).ravel()
     par = _parse(spec, len(sources), len(targets))
     return _BUILDERS[par["rule"]](par, sources, targets, rng)
+
+
+def check_conn_spec(
+    conn_spec: dict | str | None, n_sources: int, n_targets: int, connecting: bool = True, full: bool = True
+) -> dict:
+    """Validate ``conn_spec`` for collections of these sizes without drawing anything:
+    all of NEST's checks (``full``), or only those it makes before reading the synapse
+    specification (:func:`parse_rule`). ``connecting=False`` checks a dict as ``Disconnect``
+    does (no spatial keys are looked for there)."""
+    if connecting or not isinstance(conn_spec, dict):
+        spec = _normalise_conn_spec(conn_spec)
+    else:
+        spec = dict(conn_spec)
+        for key, value in spec.items():
+            _check_convertible(key, value)
+    if full:
+        return _parse(spec, n_sources, n_targets, connecting)
+    return parse_rule(spec, n_sources, n_targets, connecting)
 
 
 def connect_pairs_indexed(

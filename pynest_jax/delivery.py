@@ -328,7 +328,7 @@ def deliver_plastic(
     entry (the last) absorbs lanes beyond a source's synapses.
     """
     from .native import native_stdp
-    from .timeconv import tics_per_step
+    from .timeconv import DEFAULT_TICS_PER_MS, ms_per_tic, tics_per_ms, tics_per_step
 
     tics = tics_per_step(h)
     rp = fixed["row_ptr"]
@@ -340,7 +340,9 @@ def deliver_plastic(
     order = jnp.lexsort((spike_step, spike_src, ~relevant))
     spike_src, spike_step, spike_count = spike_src[order], spike_step[order], spike_count[order]
     n_relevant = jnp.sum(relevant)
-    if layout.synapse.native_rule() == "stdp_pair" and record is None and history is not None:
+    # The native kernel counts 1000 tics per ms; another tic length takes the XLA path.
+    native = tics_per_ms() == DEFAULT_TICS_PER_MS
+    if native and layout.synapse.native_rule() == "stdp_pair" and record is None and history is not None:
         out = native_stdp(
             ring, layout, fixed, dynamic, history, t0, ring_len, width, tics,
             spike_step, spike_src, spike_count, n_relevant,
@@ -358,7 +360,7 @@ def deliver_plastic(
         ok = lane < rp[src + 1] - start
         idx = jnp.where(ok, start + lane, pad)
         step = t0 + spike_step[i]
-        t_spike = ((step + 1) * tics).astype(jnp.float64) * 0.001  # NEST's stamp in ms
+        t_spike = ((step + 1) * tics).astype(jnp.float64) * ms_per_tic()  # NEST's stamp in ms
         slot = ((step + at(fixed["delay"], idx)) % ring_len) * width + fixed["tgt"][idx]
         post = _history_of(history, fixed["tgt"][idx] % layout.n_targets) if history is not None else None
 
@@ -375,7 +377,7 @@ def deliver_plastic(
             }
             if shared is not None:
                 values.update(shared, lane_ok=ok)
-            values["delay_ms"] = (values["delay"] * tics).astype(jnp.float64) * 0.001
+            values["delay_ms"] = (values["delay"] * tics).astype(jnp.float64) * ms_per_tic()
             if post is not None:
                 values["post"] = post
                 # Spikes after the synapse's previous one (minus the dendritic delay) are read.

@@ -44,7 +44,7 @@ from .errors import NESTErrors
 from .kernel import LAST_SPIKE
 from .models.base import StepContext
 from .synapses.stdp_synapse import STDP_EPS
-from .timeconv import ms_to_steps
+from .timeconv import ms_per_tic, ms_to_steps, tics_per_step
 
 jax.config.update("jax_enable_x64", True)
 
@@ -201,6 +201,8 @@ class Engine:
         self.D = min(spike_delays) if spike_delays else max(1, int(ms_to_steps(1.0, h)))
         # NEST's min_delay counts every connection; it sets when multimeters get their data.
         self.D_nest = int(min(min_delays)) if min_delays else 1
+        if k.delay_extrema_tics is not None:  # a script's min_delay is NEST's slice length
+            self.D_nest = max(1, int(k.delay_extrema_tics[0] // tics_per_step(h)))
         if any(_uses_vt(k.synapse_models[m].cls) for _, m in plastic_parts):
             # A volume transmitter triggers its synapses at the end of NEST's slices, between
             # the delivery of the previous slice's spikes and the next: intervals are slices.
@@ -633,8 +635,12 @@ class Engine:
         last_interval = (end - 1) // D
         key = jax.random.key(int(k.status["rng_seed"]))
         wall0 = time.time()
+        timers = k.timers
+        timers.update(local_spike_counter=0, min_update_time=np.inf, max_update_time=-np.inf)
+        compiling_call = None
         iv = first_interval
         while iv <= last_interval:
+            chunk_start = time.perf_counter()
             n_iv = min(self.plan.max_intervals, last_interval - iv + 1)
             lo = max(start, iv * D)
             hi = min(end, (iv + n_iv) * D)
@@ -647,6 +653,7 @@ class Engine:
                     self.pending,
                     self.dopa,
                 )
+                compiled = self.plan not in _CACHE
                 fn = _compiled(self.plan)
                 out = fn(
                     self.dev_params,
@@ -662,11 +669,21 @@ class Engine:
                     np.int64(lo),
                     np.int64(hi),
                 )
-                new_carry, (spk_rec, weight_rec), samples, flags = out
+                new_carry, (spk_rec, weight_rec, sent), samples, flags = out
                 flags = np.asarray(flags)
                 if not flags.any():
                     break
                 self._grow(flags)
+            timers["local_spike_counter"] += int(sent)
+            # NEST's update times are per slice; a call that compiled counts only when
+            # no other call was made.
+            per_interval = (time.perf_counter() - chunk_start) / n_iv
+            if compiled:
+                compiling_call = per_interval
+            else:
+                timers["min_update_time"] = min(timers["min_update_time"], per_interval)
+                timers["max_update_time"] = max(timers["max_update_time"], per_interval)
+            over_limit = not compiled and per_interval > k.status["update_time_limit"]
             self.dev_state, self.ring, self.stim_conn_state, self.syn_dyn, self.pending, self.dopa = new_carry
             self._collect_spikes(spk_rec)
             self._collect_weights(weight_rec)
@@ -674,6 +691,11 @@ class Engine:
             if k.status["print_time"]:
                 _print_progress(hi, start, end, self.h, time.time() - wall0)
             iv += n_iv
+            if over_limit:
+                k.time_steps = hi
+                raise NESTErrors.KernelException("Update time limit exceeded.")
+        if np.isinf(timers["min_update_time"]) and compiling_call is not None:
+            timers.update(min_update_time=compiling_call, max_update_time=compiling_call)
         if k.status["print_time"]:
             sys.stdout.write("\n")
         if self.plan.plastic:
@@ -1034,8 +1056,6 @@ def _volume_transmitters(plan, params, plastic, syn, states, dopa, rows, t0, act
     ``deliver_interval``-th slice ends here makes all its synapses catch up to the end of
     the slice and restarts its list with (that time, 0). Returns the lists, the synapse
     values, whether a needed history entry was gone and whether a list overflowed."""
-    from .timeconv import tics_per_step
-
     D, tics = plan.D, tics_per_step(plan.h)
     mult = jnp.where(active[:, None], rows, 0.0)  # [D, transmitters]: one input channel
     arrived = mult > 0
@@ -1043,7 +1063,7 @@ def _volume_transmitters(plan, params, plastic, syn, states, dopa, rows, t0, act
     slot = jnp.where(arrived, dopa["n"][None, :] + jnp.cumsum(arrived, axis=0) - 1, cap)
     full = jnp.any(arrived & (slot >= cap))
     cols = jnp.broadcast_to(jnp.arange(mult.shape[1])[None, :], slot.shape)
-    stamps = ((t0 + jnp.arange(D, dtype=jnp.int64) + 1) * tics).astype(jnp.float64) * 0.001
+    stamps = ((t0 + jnp.arange(D, dtype=jnp.int64) + 1) * tics).astype(jnp.float64) * ms_per_tic()
     t = dopa["t"].at[cols, slot].set(jnp.broadcast_to(stamps[:, None], slot.shape), mode="drop")
     m = dopa["m"].at[cols, slot].set(mult, mode="drop")
     n = dopa["n"] + jnp.sum(arrived, axis=0)
@@ -1051,7 +1071,7 @@ def _volume_transmitters(plan, params, plastic, syn, states, dopa, rows, t0, act
     every = jnp.broadcast_to(params[plan.vt_group]["deliver_interval"], n.shape).astype(jnp.int64)
     # The slice must end in this run (a split interval triggers in its second part).
     due = active[-1] & (t_end % (every * D) == 0)
-    t_trig = (t_end * tics).astype(jnp.float64) * 0.001
+    t_trig = (t_end * tics).astype(jnp.float64) * ms_per_tic()
     syn = list(syn)
     lost = jnp.bool_(False)
     for j, v in enumerate(plan.dopamine):
@@ -1082,7 +1102,7 @@ def _trigger_synapses(layout, fixed, dyn, history, lists, t_trig, tics):
 
     n_syn = fixed["tgt"].shape[0]
     values = {name: v for name, v in {**fixed, **dyn}.items() if name not in ("row_ptr", "tgt")}
-    values["delay_ms"] = (values["delay"] * tics).astype(jnp.float64) * 0.001
+    values["delay_ms"] = (values["delay"] * tics).astype(jnp.float64) * ms_per_tic()
     values["post"] = post = _history_of(history, fixed["tgt"] % layout.n_targets)
     values["dopamine"] = lists
     real = jnp.arange(n_syn) < n_syn - 1
@@ -1125,6 +1145,15 @@ def _make_chunk(plan: Plan):
     precise = plan.recording and any(offset_state[gi] for gi in updating if plan.spiking[gi])
     sampled_stimulators = sorted(
         {gi for blocks in plan.samplers for gi, _ in blocks if plan.group_cls[gi].kind == "stimulator"}
+    )
+    # NEST's local_spike_counter counts the spikes neurons send (devices deliver locally).
+    sent_by_neuron = np.concatenate(
+        [
+            np.full(plan.group_n[gi], plan.group_cls[gi].kind == "neuron")
+            for gi in updating
+            if plan.spiking[gi]
+        ]
+        or [np.zeros(0, bool)]
     )
 
     def stimulate(params, stim, key, states, rings, cstates, t0, lo, hi):
@@ -1223,7 +1252,7 @@ def _make_chunk(plan: Plan):
         return states, (spk, samples)
 
     def interval(params, projs, stim, rec_idx, samp_loc, samp_par, key, carry, t0, lo, hi):
-        states, rings, cstates, syn, pend, dopa, wrec, samp, rec, flags = carry
+        states, rings, cstates, syn, pend, dopa, wrec, samp, rec, sent, flags = carry
         proj, plastic = projs
         rings = list(rings)
         if plan.plastic:
@@ -1277,6 +1306,8 @@ def _make_chunk(plan: Plan):
         )
         if precise:
             spk_buf, off_buf = spk_buf
+        if sent_by_neuron.any():
+            sent = sent + jnp.sum(jnp.where(sent_by_neuron[None, :], spk_buf, 0), dtype=jnp.int64)
         if plan.vt_group >= 0:
             # The volume transmitters' update: this slice's arrivals join their lists, and at
             # the end of every deliver_interval-th slice their synapses catch up.
@@ -1337,7 +1368,7 @@ def _make_chunk(plan: Plan):
             rec = (r_steps, r_src, r_cnt, r_n) + (r_off if precise else ())
             flags = flags.at[1].max(n_rec > KR)
             flags = flags.at[2].max(r_n > plan.rec_buffer)
-        return list(states), rings, cstates, syn, pend, dopa, wrec, samp, rec, flags
+        return list(states), rings, cstates, syn, pend, dopa, wrec, samp, rec, sent, flags
 
     def chunk(params, proj, stim, rec_idx, samp_loc, samp_par, key, carry, first, n_iv, lo, hi):
         states, rings, cstates, syn, pend, dopa = carry
@@ -1366,13 +1397,14 @@ def _make_chunk(plan: Plan):
             return j + 1, interval(params, proj, stim, rec_idx, samp_loc, samp_par, key, c, t0, lo, hi)
 
         # Stop at the first overflow: the caller grows the buffers and redoes the call.
-        c = (list(states), list(rings), list(cstates), list(syn), pend, dopa, wrec, samp, rec, flags)
-        _, (states, rings, cstates, syn, pend, dopa, wrec, samp, rec, flags) = jax.lax.while_loop(
+        sent = jnp.int64(0)
+        c = (list(states), list(rings), list(cstates), list(syn), pend, dopa, wrec, samp, rec, sent, flags)
+        _, (states, rings, cstates, syn, pend, dopa, wrec, samp, rec, sent, flags) = jax.lax.while_loop(
             cond, body, (jnp.int64(0), c)
         )
         for gi in plan.history_groups:
             flags = flags.at[6].max(states[gi][HISTORY]["overflow"])
-        return (states, rings, cstates, syn, pend, dopa), (rec, wrec), samp, flags
+        return (states, rings, cstates, syn, pend, dopa), (rec, wrec, sent), samp, flags
 
     return chunk
 
@@ -1381,15 +1413,15 @@ def _set_history_needs(plan: Plan, plastic: list, syn: list, states: list) -> li
     """Give each history its neurons' ``need``: the earliest time (ms) from which a
     synapse onto the neuron may still read its spikes, the synapse's previous spike
     minus its dendritic delay (a lower bound for the whole call: it only grows)."""
-    from .timeconv import tics_per_step
-
     states = list(states)
     for gi in plan.history_groups:
         need = jnp.full(plan.group_n[gi], jnp.inf)
         for layout, fixed, dyn in zip(plan.plastic, plastic, syn, strict=True):
             if layout.target_group != gi or not layout.synapse.reads_history:
                 continue
-            delay_ms = (jnp.asarray(fixed["delay"]) * tics_per_step(plan.h)).astype(jnp.float64) * 0.001
+            delay_ms = (jnp.asarray(fixed["delay"]) * tics_per_step(plan.h)).astype(
+                jnp.float64
+            ) * ms_per_tic()
             t1 = dyn["t_lastspike"] - delay_ms
             local = fixed["tgt"] % layout.n_targets
             need = need.at[local[:-1]].min(t1[:-1])  # the last entry is padding
@@ -1419,9 +1451,7 @@ def _record_history(hist: dict, spikes: jax.Array, s: jax.Array, h: float) -> di
     multiple spike is its own entry, and both traces (Kminus and the triplet
     Kminus) decay from the previous entry and jump by 1 at each. Up to
     _MAX_ARCHIVED spikes of one step are kept."""
-    from .timeconv import tics_per_step
-
-    t = ((s + 1) * tics_per_step(h)).astype(jnp.float64) * 0.001
+    t = ((s + 1) * tics_per_step(h)).astype(jnp.float64) * ms_per_tic()
     n, M = hist["t"].shape
     rows = jnp.arange(n)
     for k in range(_MAX_ARCHIVED):

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import units
+from . import kernel_attributes, timeconv, units
 from .errors import NESTErrors
 from .models.base import MODELS, NEURON_STATUS, ModelEntry, NodeModel, Prop, default_value
 from .parameters import Parameter, resolve_values
@@ -21,17 +21,6 @@ from .timeconv import steps_to_ms
 
 # State entry the engine keeps for every neuron: the step stamp of its last spike (t_spike).
 LAST_SPIKE = "__last_spike"
-
-_KERNEL_DEFAULTS: dict[str, Any] = {
-    "resolution": 0.1,
-    "rng_seed": 143202461,
-    "print_time": False,
-    "overwrite_files": False,
-    "data_path": "",
-    "data_prefix": "",
-    "local_num_threads": 1,
-    "dict_miss_is_error": True,
-}
 
 
 @dataclass
@@ -77,10 +66,13 @@ class ConnBlock:
 
 
 def _props_array(prop: Prop, values: Any, n: int) -> np.ndarray:
-    if prop.dtype in ("vector", "strings"):
+    if prop.dtype in ("vector", "strings", "nodes"):
         arr = np.empty(n, dtype=object)
         for i in range(n):
-            arr[i] = np.array(values, dtype=float, copy=True) if prop.dtype == "vector" else list(values)
+            if prop.dtype == "strings":
+                arr[i] = list(values)
+            else:
+                arr[i] = np.array(values, dtype=float if prop.dtype == "vector" else np.int64, copy=True)
         return arr
     if prop.dtype is str:
         return np.array([values] * n, dtype=object)
@@ -95,7 +87,15 @@ class Kernel:
 
     # ------------------------------------------------------------------ reset
     def reset(self) -> None:
-        self.status: dict[str, Any] = dict(_KERNEL_DEFAULTS)
+        kept = {k: v for k, v in getattr(self, "status", {}).items() if k in kernel_attributes.KEPT_BY_RESET}
+        self.status: dict[str, Any] = {
+            k: kernel_attributes._copy(v) for k, v in kernel_attributes.STORED_DEFAULTS.items()
+        }
+        self.status.update(kept)
+        timeconv.set_tics_per_ms(timeconv.DEFAULT_TICS_PER_MS)
+        self.timers: dict[str, Any] = kernel_attributes.new_timers()
+        # min_delay and max_delay in tics when a script set them, else None.
+        self.delay_extrema_tics: tuple[int, int] | None = None
         self.verbosity = None
         self.time_steps = 0  # biological time in steps
         self.node_models: dict[str, ModelEntry] = {
@@ -109,6 +109,8 @@ class Kernel:
         self.node_group = np.zeros(0, dtype=np.int32)  # indexed by gid - 1
         self.node_local = np.zeros(0, dtype=np.int64)
         self.connections: list[ConnBlock] = []
+        # (sources, targets) of connections Disconnect removed.
+        self.removed_connections: list[tuple[np.ndarray, np.ndarray]] = []
         self.engine = None
         # Spikes plastic synapses have not yet seen, kept while the engine is rebuilt:
         # (interval start step, steps in the interval, source gids, multiplicities).
@@ -258,11 +260,11 @@ class Kernel:
         p.update(newp)
         s.update(news)
 
-    def set_nodes(self, gids: np.ndarray, values: Mapping[str, Any] | list) -> None:
+    def set_nodes(self, gids: np.ndarray, values: Mapping[str, Any] | list, commit: bool = True) -> None:
         """SetStatus on nodes: one dict for all, or one dict per node.
 
         Every value is checked on scratch copies first; the nodes change only if
-        all of them are valid."""
+        all of them are valid (and ``commit``: without it, only the checks run)."""
         if self.engine is not None:
             self.engine.sync_to_host()
         if isinstance(values, list | tuple):
@@ -291,6 +293,8 @@ class Kernel:
                 model = sorted({g.model_names[i] for i in local})[0]
                 self._apply(g.cls, model, p, st, vals, local, node_ids[sel], "NodeManager::set_status")
                 applied.append((g, local, vals))
+        if not commit:
+            return
         for gi, (p, st) in work.items():
             self.groups[gi].params, self.groups[gi].state = p, st
         for g, local, vals in applied:
@@ -352,8 +356,8 @@ class Kernel:
         d["model_id"] = list(self.node_models).index(g.model_names[i])
         d["local"] = True
         d["frozen"] = False
-        d["thread"] = 0
-        d["vp"] = 0
+        d["vp"] = int(kernel_attributes.node_vp(self, np.array([gid]), archiving)[0])
+        d["thread"] = d["vp"]  # one process: a virtual process is a thread
         d["thread_local_id"] = -1
         if cls.recordables:
             d["recordables"] = list(cls.recordables_of(g.params, i))
@@ -373,7 +377,7 @@ class Kernel:
 
 def _is_list_prop(cls: type[NodeModel], key: str) -> bool:
     prop = cls.params.get(key) or cls.state.get(key)
-    return prop is not None and prop.dtype in ("vector", "strings")
+    return prop is not None and prop.dtype in ("vector", "strings", "nodes")
 
 
 def _is_hidden(cls: type[NodeModel], k: str) -> bool:
@@ -398,6 +402,12 @@ def _convert(prop: Prop, name: str, value: Any, n: int, rng: np.random.Generator
             out[i] = list(names)
         return out
     if prop.dtype == "vector":
+        if isinstance(value, list | tuple) and any(isinstance(x, list | tuple | np.ndarray) for x in value):
+            inner = "std::vector<double, std::allocator<double> >"
+            raise NESTErrors.TypeMismatch(
+                f"Expected datatype: Failed to cast '{name}' from "
+                f"std::vector<{inner}, std::allocator<{inner} > > to type std::vector<double>"
+            )
         if np.ndim(value) == 0 and not isinstance(value, str):
             kind = "long" if isinstance(value, int | np.integer) else "double"
             raise NESTErrors.TypeMismatch(
@@ -408,9 +418,28 @@ def _convert(prop: Prop, name: str, value: Any, n: int, rng: np.random.Generator
         for i in range(n):
             out[i] = arr.copy()
         return out
+    if prop.dtype == "nodes":
+        ids = _node_ids(value)
+        out = np.empty(n, dtype=object)
+        for i in range(n):
+            out[i] = ids.copy()
+        return out
     if prop.dtype is str:
         if not isinstance(value, str):
-            raise NESTErrors.TypeMismatch(f"Expected datatype: Failed to cast '{name}' to type string.")
+            kind = (
+                "bool"
+                if isinstance(value, bool | np.bool_)
+                else "long"
+                if isinstance(value, int | np.integer)
+                else "double"
+                if isinstance(value, float | np.floating)
+                else "std::vector<std::string, std::allocator<std::string> >"
+                if isinstance(value, list | tuple)
+                else type(value).__name__
+            )
+            raise NESTErrors.TypeMismatch(
+                f"Expected datatype: Failed to cast '{name}' from {kind} to type std::string"
+            )
         return value
     if prop.dtype is bool:
         kind = (
@@ -444,7 +473,32 @@ def _convert(prop: Prop, name: str, value: Any, n: int, rng: np.random.Generator
     return np.asarray(out, dtype=np.float64)
 
 
+def _node_ids(value: Any) -> np.ndarray:
+    """Node ids of a NodeCollection-valued entry (a NodeCollection or a list of ids, in the
+    given order: the model checks it); NEST's TypeMismatch for anything else."""
+    if hasattr(value, "ids") and not isinstance(value, np.ndarray):  # a NodeCollection
+        return np.array(value.ids, dtype=np.int64)
+    if isinstance(value, list | tuple | np.ndarray) and len(value):
+        arr = np.asarray(value)
+        if arr.ndim == 1 and arr.dtype.kind in "iu":
+            bad = arr[(arr < 1) | (arr > KERNEL.network_size)]
+            if len(bad):
+                raise NESTErrors.UnknownNode(f"Node with id {int(bad[0])} does not exist.")
+            return arr.astype(np.int64)
+    if isinstance(value, list | tuple | np.ndarray):
+        kind = "EmptyList" if not len(value) else "std::vector<double, std::allocator<double> >"
+    elif isinstance(value, str):
+        kind = "std::string"
+    else:
+        kind = "long" if isinstance(value, int | np.integer) else "double"
+    raise NESTErrors.TypeMismatch(f"Expected datatype: NodeCollection, provided datatype: {kind}")
+
+
 def _py(v: Any, prop: Prop) -> Any:
+    if prop.dtype == "nodes":
+        from .nodecollection import NodeCollection
+
+        return NodeCollection(v)
     if prop.dtype == "strings":
         return list(v)
     if prop.dtype == "vector":
@@ -456,6 +510,15 @@ def _py(v: Any, prop: Prop) -> Any:
     if prop.dtype is int:
         return int(v)
     return float(v)
+
+
+def defaults_group(entry: ModelEntry, params: Mapping[str, Any], state: Mapping[str, Any]) -> Group:
+    """A one-node group of a model's defaults (global id 0, no connections), from which
+    the model computes the status entries GetDefaults shows."""
+    cls = entry.cls
+    p = {k: _props_array(cls.params[k], v, 1) for k, v in params.items()}
+    s = {k: _props_array(cls.state[k], v, 1) for k, v in state.items()}
+    return Group(cls, np.zeros(1, dtype=np.int64), [entry.name], p, s, [cls_host(cls)])
 
 
 def cls_host(cls: type[NodeModel]) -> dict[str, Any]:

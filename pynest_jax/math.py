@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .errors import NESTErrors
-from .parameters import Parameter, _is_number, constant
+from .parameters import Parameter, as_parameter
 
 __all__ = ["cos", "exp", "max", "min", "redraw", "sin"]
 
@@ -19,16 +19,8 @@ __all__ = ["cos", "exp", "max", "min", "redraw", "sin"]
 MAX_REDRAWS = 1000
 
 
-def _param(p: Any) -> Parameter:
-    if isinstance(p, Parameter):
-        return p
-    if _is_number(p):
-        return constant(float(p))
-    raise TypeError(f"expected a Parameter, got an object of type {type(p).__name__}")
-
-
 def _unary(p: Any, fn: Any, label: str) -> Parameter:
-    arg = _param(p)
+    arg = as_parameter(p)
     return Parameter(lambda rng, n: fn(arg.sample(rng, n)), f"{label}({arg._text})")
 
 
@@ -49,7 +41,7 @@ def cos(parameter: Parameter) -> Parameter:
 
 def min(parameter: Parameter, value: float) -> Parameter:
     """The smaller of the parameter's value and ``value``."""
-    arg, v = _param(parameter), float(value)
+    arg, v = as_parameter(parameter), float(value)
 
     def draw(rng: np.random.Generator, n: int) -> np.ndarray:
         x = arg.sample(rng, n)
@@ -60,7 +52,7 @@ def min(parameter: Parameter, value: float) -> Parameter:
 
 def max(parameter: Parameter, value: float) -> Parameter:
     """The larger of the parameter's value and ``value``."""
-    arg, v = _param(parameter), float(value)
+    arg, v = as_parameter(parameter), float(value)
 
     def draw(rng: np.random.Generator, n: int) -> np.ndarray:
         x = arg.sample(rng, n)
@@ -75,7 +67,7 @@ def redraw(parameter: Parameter, min: float, max: float) -> Parameter:
     Out-of-range entries are redrawn together in rounds; after
     ``MAX_REDRAWS`` draws of one entry a ``KernelException`` is raised.
     """
-    arg, lo, hi = _param(parameter), float(min), float(max)
+    arg, lo, hi = as_parameter(parameter), float(min), float(max)
     if lo > hi:
         raise NESTErrors.BadParameterValue("redraw: min <= max required.")
 

@@ -196,6 +196,15 @@ def constant(value: float) -> Parameter:
     return Parameter(lambda rng, n: np.full(n, v), repr(v))
 
 
+def as_parameter(p: Any) -> Parameter:
+    """A Parameter as it is, a number as a constant Parameter (``nest.math``, ``nest.logic``)."""
+    if isinstance(p, Parameter):
+        return p
+    if _is_number(p):
+        return constant(float(p))
+    raise TypeError(f"expected a Parameter or a number, got an object of type {type(p).__name__}")
+
+
 def CreateParameter(parametertype: str, specs: Mapping[str, Any] | None = None) -> Parameter:
     """A Parameter by NEST type name: constant, uniform, uniform_int, normal, lognormal or exponential."""
     from . import random as _random

@@ -312,8 +312,8 @@ def test_status(model: str) -> None:
     assert ours == ref
 
 
-# Entries of every neuron's defaults that pynest_jax's GetDefaults does not yet show
-# (NEST's memory statistics and the archiving node's values); not specific to this family.
+# Entries of every neuron's defaults that are not specific to this family (NEST's memory
+# statistics and the archiving node's values; test_status_dicts checks their keys).
 _GENERIC = {
     "available",
     "capacity",
@@ -335,21 +335,7 @@ def defaults_of(nest, model: str) -> dict[str, Any]:
     return {k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in d.items() if k not in _GENERIC}
 
 
-@pytest.mark.parametrize(
-    "model",
-    [
-        *SINGLE,
-        *(
-            pytest.param(
-                m,
-                marks=pytest.mark.xfail(
-                    strict=True, reason="GetDefaults omits n_receptors, has_connections, g, dg"
-                ),
-            )
-            for m in MULTI
-        ),
-    ],
-)
+@pytest.mark.parametrize("model", [*SINGLE, *MULTI])
 def test_defaults(model: str) -> None:
     """GetDefaults: NEST's keys and values (model_id aside)."""
     ref, ours = run_both(defaults_of, model=model)

@@ -83,7 +83,7 @@ def test_failed_calls_leave_nothing_behind() -> None:
         nest.Create("iaf_psc_alpha", 2, params=[{"V_m": -60.0}, {"t_ref": -2.0}])
     assert nest.network_size == 6
     with pytest.raises(nest.NESTErrors.BadDelay):
-        nest.Connect(a, b, syn_spec={"delay": [1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]})
+        nest.Connect(a, b, syn_spec={"delay": [[1.0, 0.0, 1.0], [1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]})
     with pytest.raises(nest.NESTErrors.UnknownReceptorType):
         nest.Connect(a, b, syn_spec={"receptor_type": 2})
     assert nest.num_connections == 0

@@ -29,25 +29,6 @@ PORTS = {
         {"tau_syn": [1.0], "E_rev": [-70.0]},
     ),
 }
-# Entries of every model's status that pynest_jax's GetDefaults does not show yet (it
-# lists parameters and visible state only): the ones every neuron shares, and the GIF
-# models' status-only values, which are not settable (E_sfa, I_stc, g, n_receptors,
-# has_connections).
-GENERIC_DEFAULTS = {
-    "Ca",
-    "archiver_length",
-    "available",
-    "beta_Ca",
-    "capacity",
-    "elementsize",
-    "instantiations",
-    "node_uses_wfr",
-    "post_trace",
-    "synaptic_elements",
-    "t_spike",
-    "tau_Ca",
-}
-STATUS_ONLY = {"E_sfa", "I_stc", "g", "n_receptors", "has_connections"}
 
 
 def _ports(model: str) -> tuple[dict, dict]:
@@ -69,12 +50,10 @@ def test_status(model: str) -> None:
 
 @pytest.mark.parametrize("model", MODELS)
 def test_defaults_keys(model: str) -> None:
-    """GetDefaults shows NEST's keys except the entries pynest_jax's GetDefaults leaves out
-    for every model and the status-only ones (a node's status has them all, see
-    ``test_status``); this fails once GetDefaults shows them, to be updated then."""
+    """GetDefaults shows NEST's keys, the read-only status values (E_sfa, I_stc, g,
+    n_receptors, has_connections) included."""
     ref, ours = run_both(lambda nest, model: set(nest.GetDefaults(model)), model=model)
-    assert ours <= ref
-    assert ref - ours - GENERIC_DEFAULTS == STATUS_ONLY & ref
+    assert ours == ref
 
 
 # ----------------------------------------------------------------------- errors

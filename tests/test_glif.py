@@ -174,18 +174,15 @@ def test_status(model: str) -> None:
     assert ours == ref
 
 
-# Entries NEST's GetDefaults shows for every neuron that pynest_jax's GetDefaults leaves
-# out (they belong to nodes); glif_cond's g and dg are computed from a node's state.
+# Entries of every neuron's defaults that are not specific to this family (NEST's memory
+# statistics and the archiving node's values; test_status_dicts checks their keys).
 NODE_ONLY = {
     "Ca",
     "archiver_length",
     "available",
     "beta_Ca",
     "capacity",
-    "dg",
     "elementsize",
-    "g",
-    "has_connections",
     "instantiations",
     "node_uses_wfr",
     "post_trace",
@@ -197,8 +194,7 @@ NODE_ONLY = {
 
 def defaults_of(nest, model: str) -> dict[str, Any]:
     d = nest.GetDefaults(model)
-    drop = NODE_ONLY - ({"g"} if model != "glif_cond" else set())
-    return {k: plain(v) for k, v in d.items() if k not in drop}
+    return {k: plain(v) for k, v in d.items() if k not in NODE_ONLY}
 
 
 @pytest.mark.parametrize("model", MODELS)

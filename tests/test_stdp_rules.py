@@ -247,7 +247,6 @@ def test_sign_checked_at_connect_with_more_than_weight(model: str) -> None:
     assert ours == ref
 
 
-@pytest.mark.xfail(strict=True, reason="conn.set names only the first of several unaccessed keys")
 def test_several_common_keys_named_as_nest() -> None:
     """NEST names the first common property in sorted key order in Connect's error, and
     all unaccessed keys in conn.set's."""

@@ -193,8 +193,10 @@ class RecordingDevice(NodeModel):
         data_path = kernel.status["data_path"] or ""
         if data_path and not data_path.endswith("/"):
             data_path += "/"
-        label = group.params["label"][i] or group.model_names[i]
         gid = int(group.gids[i])
+        if gid == 0:  # a model's defaults: NEST names no file, only path, prefix and extension
+            return f"{data_path}{kernel.status['data_prefix']}.{group.params['file_extension'][i]}"
+        label = group.params["label"][i] or group.model_names[i]
         width = _ENROLLED["width"].get(gid) or _digits(kernel.network_size)
         ext = group.params["file_extension"][i]
         return f"{data_path}{kernel.status['data_prefix']}{label}-{gid:0{width}d}-0.{ext}"

@@ -21,7 +21,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..models.base import NodeModel, Prop
-from ..timeconv import MS_PER_TIC, TICS_PER_MS, ms_to_steps
+from ..timeconv import ms_per_tic, ms_to_steps, tics_per_ms
 
 STOP_MAX = np.finfo(float).max
 _FAR = np.iinfo(np.int64).max // 4
@@ -30,7 +30,7 @@ _FAR = np.iinfo(np.int64).max // 4
 # ----------------------------------------------------------------- NEST time
 def nest_tics(ms: Any) -> np.ndarray:
     """Tics of ``Time::ms(t)``: ``t`` in tics, rounded half up (as NEST casts ``t*1000 + 0.5``)."""
-    x = np.asarray(ms, dtype=np.float64) * TICS_PER_MS + 0.5
+    x = np.asarray(ms, dtype=np.float64) * tics_per_ms() + 0.5
     return np.trunc(x).astype(np.int64)
 
 
@@ -38,15 +38,15 @@ def stamp_tics(ms: Any, tps: int) -> np.ndarray:
     """Tics of ``Time::ms_stamp(t)``: the end of the step that contains ``t``
     (``t`` itself if it lies on the grid)."""
     t = np.asarray(ms, dtype=np.float64)
-    n = np.trunc(t * TICS_PER_MS).astype(np.int64)
+    n = np.trunc(t * tics_per_ms()).astype(np.int64)
     n = n - np.fmod(n, tps)
-    on_grid_ms = n * (1.0 / tps) * (tps / TICS_PER_MS)
+    on_grid_ms = n * (1.0 / tps) * (tps / tics_per_ms())
     return np.where(on_grid_ms < t, n + tps, n)
 
 
 def tics_to_ms(tics: Any) -> np.ndarray:
     """``Time::get_ms()`` of a time in tics."""
-    return np.asarray(tics, dtype=np.int64) * MS_PER_TIC
+    return np.asarray(tics, dtype=np.int64) * ms_per_tic()
 
 
 def tics_to_steps(tics: Any, tps: int) -> np.ndarray:
@@ -62,10 +62,10 @@ def cpp_num(x: float) -> str:
 
 def time_text(ms: float, h: float) -> str:
     """A ``Time`` as NEST prints it in messages: ``1.5 ms (= 1500 tics = 15 steps)``."""
-    tps = int(round(h * TICS_PER_MS))
+    tps = int(round(h * tics_per_ms()))
     tics = int(nest_tics(ms))
     steps = int(tics_to_steps(tics, tps))
-    return f"{cpp_num(tics * MS_PER_TIC)} ms (= {tics} tics = {steps} step{'' if steps == 1 else 's'})"
+    return f"{cpp_num(tics * ms_per_tic())} ms (= {tics} tics = {steps} step{'' if steps == 1 else 's'})"
 
 
 # ------------------------------------------------------------------ devices
@@ -116,7 +116,7 @@ class StimulationDevice(NodeModel):
 
 def window_error(p: Mapping[str, np.ndarray], h: float) -> str | None:
     """NEST's message for an invalid start/stop/origin, or None."""
-    tps = int(round(h * TICS_PER_MS))
+    tps = int(round(h * tics_per_ms()))
     for key in ("start", "stop", "origin"):
         v = np.atleast_1d(np.asarray(p[key], dtype=float))
         finite = v < STOP_MAX / 2

@@ -25,8 +25,9 @@ class Prop:
     ``default`` may be a callable of the parameter dict (for state that
     starts at a parameter value, e.g. ``V_m`` starts at ``E_L``).
     ``dtype`` is ``float``, ``int``, ``bool``, ``str``, ``"vector"`` (a
-    per-node list of floats such as ``spike_times``) or ``"strings"`` (a
-    per-node list of names such as ``record_from``).
+    per-node list of floats such as ``spike_times``), ``"strings"`` (a
+    per-node list of names such as ``record_from``) or ``"nodes"`` (node ids,
+    shown as a NodeCollection, e.g. a weight_recorder's ``senders``).
     """
 
     default: Any

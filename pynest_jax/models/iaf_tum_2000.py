@@ -28,7 +28,7 @@ import numpy as np
 
 from ..errors import NESTErrors
 from ..kernel import LAST_SPIKE
-from ..timeconv import MS_PER_TIC, tics_per_step
+from ..timeconv import ms_per_tic, tics_per_step
 from .base import ARCHIVING_PARAMS, NodeModel, Prop, StepContext, register
 from .iaf_psc.iaf_psc_exp import exp_psc_step, iaf_psc_exp
 from .iaf_psc.shared import (
@@ -191,7 +191,7 @@ class iaf_tum_2000(NodeModel):
 def _release(p: dict, s: dict, stamp) -> dict:
     """The synapse state after a spike at step ``stamp`` and the amount it releases,
     in NEST's order; the previous spike (never: 0 ms) is the node's last one."""
-    ms = lambda steps: (steps * p["tics_per_step"]).astype(jnp.float64) * MS_PER_TIC  # noqa: E731
+    ms = lambda steps: (steps * p["tics_per_step"]).astype(jnp.float64) * ms_per_tic()  # noqa: E731
     t_last = ms(jnp.maximum(s[LAST_SPIKE], 0))
     dt = ms(stamp) - t_last
     p_uu = jnp.where(

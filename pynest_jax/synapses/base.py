@@ -28,7 +28,10 @@ class SynapseModel:
     }
     common: ClassVar[dict[str, Prop]] = {}
     aliases: ClassVar[tuple[str, ...]] = ()
-    sizeof: ClassVar[int] = 32
+    # NEST's ``sizeof`` (bytes of one connection object) as its status shows it; None
+    # where NEST 3.10 shows none (its ``_lbl`` variant still does: ``conn_bytes`` + 8).
+    sizeof: ClassVar[int | None] = 32
+    conn_bytes: ClassVar[int | None] = None
     # Per-connection entries of ``params`` that the synapse changes while spikes pass
     # (read back into the connection table after a simulation). Empty: a static synapse.
     dynamic: ClassVar[tuple[str, ...]] = ()
@@ -71,10 +74,29 @@ class SynapseModel:
         raise NotImplementedError
 
 
+# NEST's variants of a synapse model: ``_hpc`` addresses its target by an index (16 bytes
+# less per connection), ``_lbl`` carries a ``synapse_label`` (8 bytes more).
+_LABEL = Prop(-1, "", int)
+
+
+def variant(cls: type[SynapseModel], suffix: str) -> type[SynapseModel]:
+    """The ``_hpc`` or ``_lbl`` variant of a synapse model: same dynamics, NEST's own
+    ``sizeof`` and, for ``_lbl``, the per-connection ``synapse_label``."""
+    size = cls.sizeof if cls.sizeof is not None else cls.conn_bytes
+    doc = f"``{cls.name}`` as NEST's ``{suffix}`` variant."
+    ns: dict[str, Any] = {"name": cls.name + suffix, "__doc__": doc}
+    if suffix == "_lbl":
+        ns["params"] = {**cls.params, "synapse_label": _LABEL}
+        ns["sizeof"] = None if size is None else size + 8
+    elif suffix == "_hpc":
+        ns["sizeof"] = None if cls.sizeof is None else cls.sizeof - 16
+    return type(cls.__name__ + suffix, (cls,), ns)
+
+
 def register_synapse(cls: type[SynapseModel]) -> type[SynapseModel]:
     SYNAPSE_MODELS[cls.name] = cls
     for suffix in cls.aliases:
-        SYNAPSE_MODELS[cls.name + suffix] = cls
+        SYNAPSE_MODELS[cls.name + suffix] = variant(cls, suffix)
     return cls
 
 

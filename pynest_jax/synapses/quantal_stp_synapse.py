@@ -55,7 +55,8 @@ class quantal_stp_synapse(SynapseModel):
         "t_lastspike": Prop(-1.0, "ms", hidden=True),  # -1: no spike yet
     }
     dynamic = ("u", "a", "t_lastspike")
-    sizeof = 64  # NEST 3.10 shows no sizeof for this model (pynest_jax shows one for every model)
+    sizeof = None  # NEST 3.10 shows no sizeof for this model (nor for its _hpc variant)
+    conn_bytes = 80
 
     @classmethod
     def check(cls, p, connecting=False):

@@ -147,7 +147,8 @@ class stdp_dopamine_synapse(SynapseModel):
     dynamic = ("weight", "Kplus", "c", "n", "t_lastspike", "dopa_index")
     reads_history = True
     uses_volume_transmitter = True
-    sizeof = None  # NEST shows no sizeof for this model
+    sizeof = None  # NEST 3.10 shows no sizeof for this model (nor for its _hpc variant)
+    conn_bytes = 80
 
     @classmethod
     def check(cls, p: dict[str, np.ndarray], connecting: bool = False) -> str | None:

@@ -123,7 +123,8 @@ class stdp_facetshw_synapse_hom(SynapseModel):
     # Common properties the synapses change while spikes pass (one value per model).
     shared = ("no_synapses", "readout_cycle_duration")
     reads_history = True
-    sizeof = None  # NEST shows no ``sizeof`` for this model
+    sizeof = None  # NEST 3.10 shows no sizeof for this model (nor for its _hpc variant)
+    conn_bytes = 104
 
     @classmethod
     def update_defaults(cls, old: dict, given: dict) -> dict:

@@ -52,7 +52,8 @@ class stdp_triplet_synapse(SynapseModel):
     }
     dynamic = ("weight", "Kplus", "Kplus_triplet", "t_lastspike")
     reads_history = True
-    sizeof = 104  # NEST 3.10 shows no sizeof for this model (pynest_jax shows one for every model)
+    sizeof = None  # NEST 3.10 shows no sizeof for this model (nor for its _hpc variant)
+    conn_bytes = 112
 
     @classmethod
     def check(cls, p, connecting=False):

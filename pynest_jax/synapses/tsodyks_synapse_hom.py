@@ -45,7 +45,8 @@ class tsodyks_synapse_hom(tsodyks_synapse):
         "tau_rec": Prop(800.0, "ms"),
         "tau_fac": Prop(0.0, "ms"),
     }
-    sizeof = 64  # NEST 3.10 shows no sizeof for this model (pynest_jax shows one for every model)
+    sizeof = None  # NEST 3.10 shows no sizeof for this model (nor for its _hpc variant)
+    conn_bytes = 56
 
     @classmethod
     def check(cls, p, connecting=False):

@@ -129,8 +129,11 @@ def ceil_steps(ms: np.ndarray, h: float) -> np.ndarray:
 
 # --------------------------------------------------------------- connections
 def has_spike_input(kernel: Any, gids: np.ndarray) -> np.ndarray:
-    """For each node, whether a spike-sending node is connected to it (NEST's ``has_connections``)."""
+    """For each node, whether a spike-sending node is or was connected to it (NEST's
+    ``has_connections``, which Disconnect does not clear)."""
     gids = np.asarray(gids, dtype=np.int64)
+    if not np.any(gids > 0):  # a model's defaults (global id 0) have no connections
+        return np.zeros(len(gids), dtype=bool)
     spiking = np.array(
         [
             g.cls.kind in ("neuron", "spike_source")
@@ -140,9 +143,10 @@ def has_spike_input(kernel: Any, gids: np.ndarray) -> np.ndarray:
         dtype=bool,
     )
     out = np.zeros(len(gids), dtype=bool)
-    for blk in kernel.connections:
-        from_spiking = spiking[kernel.node_group[blk.source - 1]]
-        out |= np.isin(gids, blk.target[from_spiking])
+    pairs = [(blk.source, blk.target) for blk in kernel.connections] + kernel.removed_connections
+    for source, target in pairs:
+        from_spiking = spiking[kernel.node_group[source - 1]]
+        out |= np.isin(gids, target[from_spiking])
     return out
 
 
