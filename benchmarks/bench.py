@@ -6,9 +6,14 @@
     python benchmarks/bench.py aeif_network --simulator jax --n 10000 --simtime 300
     python benchmarks/bench.py stdp_network --simulator jax --n 10000 --simtime 1000
     python benchmarks/bench.py one_neuron --simulator jax
+    python benchmarks/bench.py unconnected --simulator nest --threads 1 --n 10000 --simtime 1000
+    python benchmarks/bench.py small_suite --simulator jax --scripts all
+    python benchmarks/bench.py small_latency --simulator jax --scripts quick
+    python benchmarks/bench.py import_time --simulator jax
 
 ``run_all.py`` calls this in fresh processes (so that peak memory and
-compilation are per run) and writes ``BENCHMARKS.md``.
+compilation are per run) and writes ``BENCHMARKS.md``. The small-simulation
+cases run the scripts of ``small_sims.py``.
 
 ``--threads`` is NEST's ``local_num_threads``. The examples' ``build_network``
 reset the kernel (which sets NEST back to one thread) and take the thread count
@@ -236,27 +241,87 @@ def one_neuron(args: argparse.Namespace) -> dict:
     return {"samples": len(voltmeter.events["times"])}
 
 
+def unconnected(args: argparse.Namespace) -> dict:
+    """``--n`` unconnected iaf_psc_alpha with I_e = 376 pA (they fire): the cost of the
+    neuron updates alone. Build (Create and Prepare), a first Simulate of ``--simtime``
+    (compilation included) and a second one (steady); the mean V_m after each, to compare."""
+    import numpy as np
+
+    nest = load(args.simulator, args.threads)
+    t0 = time.time()
+    neurons = nest.Create("iaf_psc_alpha", args.n, params={"I_e": 376.0})
+    nest.Prepare()
+    nest.Cleanup()
+    t_build = time.time() - t0
+    t0 = time.time()
+    nest.Simulate(args.simtime)
+    t_first = time.time() - t0
+    vm_first = np.atleast_1d(np.asarray(neurons.get("V_m"), dtype=float))
+    t0 = time.time()
+    nest.Simulate(args.simtime)
+    t_steady = time.time() - t0
+    vm_steady = np.atleast_1d(np.asarray(neurons.get("V_m"), dtype=float))
+    return {
+        "build_s": t_build,
+        "first_simulate_s": t_first,
+        "steady_simulate_s": t_steady,
+        "real_time_factor": t_steady / (args.simtime / 1000.0),
+        "neurons": args.n,
+        "simtime_ms": args.simtime,
+        "V_m_mean_first": float(vm_first.mean()),
+        "V_m_mean_steady": float(vm_steady.mean()),
+    }
+
+
+def small_suite(args: argparse.Namespace) -> dict:
+    """The small scripts (``--scripts``) once each in this process, as a user's test
+    suite would run them; run_all times the whole process, import included."""
+    import small_sims
+
+    names = small_sims.selected(args.scripts)
+    t0 = time.time()
+    nest = load(args.simulator, args.threads)
+    t_load = time.time() - t0
+    return {"load_s": t_load, **small_sims.run_suite(nest, names)}
+
+
+def small_latency(args: argparse.Namespace) -> dict:
+    """Each small script (``--scripts``) twice in a row in this process: per script the time
+    from its ResetKernel to the end of its first Simulate, first and repeat."""
+    import small_sims
+
+    names = small_sims.selected(args.scripts)
+    nest = load(args.simulator, args.threads)
+    return small_sims.run_latency(nest, names)
+
+
+def import_time(args: argparse.Namespace) -> dict:
+    """The time of ``import nest`` or ``import pynest_jax`` alone, in this fresh process."""
+    t0 = time.perf_counter()
+    if args.simulator == "nest":
+        import nest  # noqa: F401
+    else:
+        import pynest_jax  # noqa: F401
+    return {"import_s": time.perf_counter() - t0}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "case", choices=["brunel", "microcircuit", "aeif_network", "stdp_network", "one_neuron"]
-    )
+    parser.add_argument("case", choices=list(CASES))
     parser.add_argument("--simulator", choices=["nest", "jax"], required=True)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--order", type=int, default=2500)
     parser.add_argument("--indegree", type=int, default=None, help="fixed E indegree (default 10%% of NE)")
     parser.add_argument("--simtime", type=float, default=1000.0)
     parser.add_argument("--scale", type=float, default=0.1, help="microcircuit scale")
-    parser.add_argument("--n", type=int, default=10_000, help="aeif_network / stdp_network size")
+    parser.add_argument(
+        "--n", type=int, default=10_000, help="aeif_network / stdp_network / unconnected size"
+    )
+    parser.add_argument(
+        "--scripts", default="all", help="small_sims scripts: 'all', 'quick' or comma-separated names"
+    )
     args = parser.parse_args()
-    cases = {
-        "brunel": brunel,
-        "microcircuit": microcircuit,
-        "aeif_network": aeif_network,
-        "stdp_network": stdp_network,
-        "one_neuron": one_neuron,
-    }
-    result = cases[args.case](args)
+    result = CASES[args.case](args)
     result["peak_rss_mb"] = peak_rss_mb()
     # The thread count NEST really used, read back after the simulation; a run that
     # does not match its label stops here.
@@ -268,6 +333,19 @@ def main() -> None:
     result.update({"case": args.case, "simulator": args.simulator, "threads": args.threads})
     result["threads_used"] = threads_used
     print("RESULT " + json.dumps(result))
+
+
+CASES: dict[str, Callable[[argparse.Namespace], dict]] = {
+    "brunel": brunel,
+    "microcircuit": microcircuit,
+    "aeif_network": aeif_network,
+    "stdp_network": stdp_network,
+    "one_neuron": one_neuron,
+    "unconnected": unconnected,
+    "small_suite": small_suite,
+    "small_latency": small_latency,
+    "import_time": import_time,
+}
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Run every benchmark side by side in NEST 3.10 and pynest_jax and write BENCHMARKS.md.
 
-    python benchmarks/run_all.py            # default set (about 10 minutes on 2 cores)
-    python benchmarks/run_all.py --quick    # small sizes, to check the scripts
+    python benchmarks/run_all.py            # default set (about 20 minutes on 2 cores)
+    python benchmarks/run_all.py --quick    # small sizes and 3 small scripts, to check the scripts
     python benchmarks/run_all.py --largest  # adds the 125,000-neuron point of the scaling series
 
 Each measurement runs in a fresh process. Results go to benchmarks/results.json
@@ -9,9 +9,10 @@ and the table to BENCHMARKS.md, with the machine named.
 
 Every pynest_jax run gets a fresh, empty persistent compilation cache of its own
 (``PYNEST_JAX_COMPILATION_CACHE``), unless the caller of ``run`` names one (the
-one-neuron case runs cold, then warm on one directory), so that its first
-simulate includes the whole compilation. A NEST result is accepted only if the
-thread count NEST reported after the simulation (``threads_used``) is the one asked for.
+one-neuron case and the small-simulation suite run cold, then warm, on one
+directory), so that its first simulate includes the whole compilation. A NEST
+result is accepted only if the thread count NEST reported after the simulation
+(``threads_used``) is the one asked for.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import contextlib
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -107,6 +109,10 @@ def main() -> None:
         "aeif_network": [],
         "stdp_network": [],
         "one_neuron": [],
+        "unconnected": [],
+        "small_suite": [],
+        "small_latency": [],
+        "import_time": [],
     }
 
     base = ["brunel", "--order", str(order), "--simtime", str(simtime)]
@@ -158,6 +164,14 @@ def main() -> None:
     ref = run(["one_neuron", "--simulator", "nest"])
     results["one_neuron"] = [ref, cold, warm]
 
+    # Neuron updates alone: unconnected iaf_psc_alpha firing on I_e, NEST on one thread.
+    unconnected = ["unconnected", "--n", "1000" if opts.quick else "10000"]
+    unconnected += ["--simtime", "200" if opts.quick else "1000"]
+    results["unconnected"].append(run([*unconnected, "--simulator", "nest", "--threads", "1"]))
+    results["unconnected"].append(run([*unconnected, "--simulator", "jax"]))
+
+    small_sims(results, "quick" if opts.quick else "all", repeats=3 if opts.quick else 5)
+
     if not opts.quick:
         # pynest_jax's 'Simulation time' there includes compilation: an empty cache too.
         with tempfile.TemporaryDirectory(prefix="pynest_jax_xla_") as cache:
@@ -170,7 +184,32 @@ def main() -> None:
     write_table(results)
 
 
-def write_table(results: dict) -> None:
+def small_sims(results: dict, scripts: str, repeats: int) -> None:
+    """The small-simulation measurements of small_sims.py, into ``results``: the scripts in one
+    whole process (pynest_jax cold, then warm on one cache; NEST), each script twice in one
+    process (per-script latency), and ``repeats`` fresh processes timing the import alone."""
+    suite = ["small_suite", "--scripts", scripts]
+    with tempfile.TemporaryDirectory(prefix="pynest_jax_xla_") as cache:
+        env = {CACHE_VAR: cache}
+        cold = run([*suite, "--simulator", "jax"], env)
+        warm = run([*suite, "--simulator", "jax"], env)
+    cold["cache"], warm["cache"] = "empty", "warm"
+    ref = run([*suite, "--simulator", "nest", "--threads", "1"])
+    results["small_suite"] = [ref, cold, warm]
+    latency = ["small_latency", "--scripts", scripts]
+    results["small_latency"] = [
+        run([*latency, "--simulator", "nest", "--threads", "1"]),
+        run([*latency, "--simulator", "jax"]),
+    ]
+    # Alternating, so that a change in the machine's load falls on both.
+    results["import_time"] = [
+        run(["import_time", "--simulator", sim, *(["--threads", "1"] if sim == "nest" else [])])
+        for _ in range(repeats)
+        for sim in ("nest", "jax")
+    ]
+
+
+def write_table(results: dict, path: Path = ROOT / "BENCHMARKS.md") -> None:
     lines = [
         "# Benchmarks",
         "",
@@ -182,7 +221,8 @@ def write_table(results: dict) -> None:
         "`local_num_threads` NEST reported after each simulation; the runner refuses a run",
         "whose count differs from the one asked for. pynest_jax runs on its JAX device (threads '-').",
         "Each pynest_jax run starts with an empty persistent compilation cache of its own, so its",
-        "first simulate includes the whole compilation (the one-neuron table adds a warm-cache run).",
+        "first simulate includes the whole compilation (the one-neuron and small-simulation tables",
+        "add warm-cache runs).",
         "",
         "## Brunel alpha network (NEST's brunel_alpha_nest.py)",
         "",
@@ -241,6 +281,8 @@ def write_table(results: dict) -> None:
     ]
     for r in results["one_neuron"]:
         lines.append(f"| {r['simulator']} | {r.get('cache', '-')} | {r['process_wall_s']:.2f} |")
+    lines += small_sims_table(results)
+    lines += unconnected_table(results.get("unconnected", []))
     if "example" in results:
         ex = results["example"]
         lines += [
@@ -262,7 +304,136 @@ def write_table(results: dict) -> None:
         lines.append("")
         lines.append(f"Synapse count identical and rates within 5 %: {'yes' if ex['ok'] else 'NO'}.")
     lines.append("")
-    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
+    path.write_text("\n".join(lines))
+
+
+def by_simulator(runs: list[dict], simulator: str, cache: str | None = None) -> dict | None:
+    """The first of ``runs`` on ``simulator`` (and, if given, with that compilation cache)."""
+    for r in runs:
+        if r["simulator"] == simulator and (cache is None or r.get("cache") == cache):
+            return r
+    return None
+
+
+def small_sims_table(results: dict) -> list[str]:
+    """Whole-process times, import times and per-script latencies of the small scripts, with the
+    pynest_jax / NEST ratios and whether the deterministic scripts' spike counts agree."""
+    suite, latency = results.get("small_suite", []), results.get("small_latency", [])
+    if not suite and not latency:
+        return []
+    lines = [
+        "",
+        "## Small simulations (benchmarks/small_sims.py)",
+        "",
+        "Small PyNEST scripts (1-100 neurons, 50-400 ms, each starting with ResetKernel), NEST on one",
+        "thread. Whole process: `python` started, the simulator imported, the scripts run one after",
+        "another (as a user's test suite runs them); pynest_jax first with an empty compilation cache,",
+        "then a second process on the same cache.",
+        "",
+        "| measurement | NEST s | pynest_jax s | pynest_jax / NEST |",
+        "|---|---|---|---|",
+    ]
+
+    def row(label: str, nest_s: float, ours_s: float) -> str:
+        return f"| {label} | {nest_s:.3f} | {ours_s:.3f} | {ours_s / nest_s:.1f} |"
+
+    imports = results.get("import_time", [])
+    nest_imports = [r["import_s"] for r in imports if r["simulator"] == "nest"]
+    jax_imports = [r["import_s"] for r in imports if r["simulator"] == "jax"]
+    if nest_imports and jax_imports:
+        label = f"import alone (median of {len(jax_imports)} fresh processes)"
+        lines.append(row(label, statistics.median(nest_imports), statistics.median(jax_imports)))
+    ref = by_simulator(suite, "nest")
+    for cache in ("empty", "warm"):
+        ours = by_simulator(suite, "jax", cache)
+        if ref is not None and ours is not None:
+            label = f"{len(ours['scripts'])} scripts, whole process, {cache} cache"
+            lines.append(row(label, ref["process_wall_s"], ours["process_wall_s"]))
+    one = results.get("one_neuron", [])
+    ref1 = by_simulator(one, "nest")
+    for cache in ("empty", "warm"):
+        ours = by_simulator(one, "jax", cache)
+        if ref1 is not None and ours is not None:
+            label = f"one-neuron script, whole process, {cache} cache"
+            lines.append(row(label, ref1["process_wall_s"], ours["process_wall_s"]))
+    nest_lat, ours_lat = by_simulator(latency, "nest"), by_simulator(latency, "jax")
+    if nest_lat is None or ours_lat is None:
+        return lines
+    nest_ps, ours_ps = nest_lat["per_script"], ours_lat["per_script"]
+    names = [n for n in ours_lat["scripts"] if n in nest_ps]
+    nest_sum = sum(nest_ps[n]["repeat_s"] for n in names)
+    for key, label in (("first_s", "first run"), ("repeat_s", "repeat")):
+        ours_sum = sum(ours_ps[n][key] for n in names)
+        lines.append(row(f"sum of per-script latencies, pynest_jax {label}", nest_sum, ours_sum))
+    lines += [
+        "",
+        "Per-script latency, in one process: the time from a script's ResetKernel to the end of its",
+        "first Simulate. Each script runs twice in a row; 'first' includes pynest_jax's compilation",
+        "(empty cache), 'repeat' is the second build of the same network; NEST's is its repeat.",
+        "Spike counts are those of the first run; scripts without random numbers should agree.",
+        "",
+        "| script | random | NEST ms | pynest_jax first ms | pynest_jax repeat ms | repeat - NEST ms | "
+        "repeat / NEST | spikes NEST / pynest_jax |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    differing = []
+    for n in names:
+        a, b = nest_ps[n], ours_ps[n]
+        if a["deterministic"] and a["summary"].get("spikes") != b["summary"].get("spikes"):
+            differing.append(n)
+        cells = [n, "no" if a["deterministic"] else "yes", f"{a['repeat_s'] * 1e3:.1f}"]
+        cells += [f"{b['first_s'] * 1e3:.0f}", f"{b['repeat_s'] * 1e3:.1f}"]
+        cells += [f"{(b['repeat_s'] - a['repeat_s']) * 1e3:.1f}", f"{b['repeat_s'] / a['repeat_s']:.1f}"]
+        cells += [f"{a['summary'].get('spikes', '-')} / {b['summary'].get('spikes', '-')}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    fixed = [n for n in names if nest_ps[n]["deterministic"]]
+    excess = [(ours_ps[n]["repeat_s"] - nest_ps[n]["repeat_s"]) * 1e3 for n in names]
+    lines += [
+        "",
+        f"Repeat latency minus NEST's: median {statistics.median(excess):.1f} ms, "
+        f"largest {max(excess):.1f} ms.",
+        f"Scripts without random numbers whose spike counts agree: {len(fixed) - len(differing)} of "
+        f"{len(fixed)}" + (f" (differing: {', '.join(differing)})." if differing else "."),
+    ]
+    return lines
+
+
+def unconnected_table(runs: list[dict]) -> list[str]:
+    """Times of the unconnected-neurons runs, with the pynest_jax / NEST (1 thread) ratios."""
+    nest1 = next((r for r in runs if r["simulator"] == "nest" and r["threads_used"] == 1), None)
+    ours = by_simulator(runs, "jax")
+    if nest1 is None or ours is None:
+        return []
+    lines = [
+        "",
+        f"## Unconnected neurons ({ours['neurons']} iaf_psc_alpha, I_e = 376 pA, "
+        f"{ours['simtime_ms']:.0f} ms per Simulate)",
+        "",
+        "The neuron updates alone: no synapses and no recorders. Build is Create and Prepare; the steady",
+        "time is a second Simulate of the same length.",
+        "",
+        "| simulator | threads | build s | first simulate s | steady simulate s | real-time factor | "
+        "mean V_m after first / second (mV) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in (nest1, ours):
+        threads = r["threads_used"] if r["simulator"] == "nest" else "-"
+        cells = [r["simulator"], threads, f"{r['build_s']:.3f}", f"{r['first_simulate_s']:.3f}"]
+        cells += [f"{r['steady_simulate_s']:.3f}", f"{r['real_time_factor']:.3f}"]
+        cells += [f"{r['V_m_mean_first']:.4f} / {r['V_m_mean_steady']:.4f}"]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    dv = max(
+        abs(ours["V_m_mean_first"] - nest1["V_m_mean_first"]),
+        abs(ours["V_m_mean_steady"] - nest1["V_m_mean_steady"]),
+    )
+    lines += [
+        "",
+        f"pynest_jax / NEST (1 thread): build {ours['build_s'] / nest1['build_s']:.2f}, first simulate "
+        f"{ours['first_simulate_s'] / nest1['first_simulate_s']:.2f}, steady simulate "
+        f"{ours['steady_simulate_s'] / nest1['steady_simulate_s']:.2f}; mean V_m differs by "
+        f"{dv:.2g} mV.",
+    ]
+    return lines
 
 
 def aeif_table(runs: list[dict]) -> list[str]:

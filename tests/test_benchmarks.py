@@ -4,14 +4,21 @@ NEST's rows run on the thread count they are labelled with (the examples'
 ``ResetKernel`` used to set NEST back to one thread), the runner refuses a
 result whose thread count read back from NEST differs from the one asked for,
 and every pynest_jax run starts with an empty compilation cache of its own.
+The small-simulation scripts run in both simulators with the same summaries, and
+the table writer handles the small-simulation and unconnected-neurons results.
 """
 
 from __future__ import annotations
 
+import argparse
+import ast
+import inspect
 import json
 import os
 import subprocess
 import sys
+import textwrap
+import types
 from pathlib import Path
 
 import nest
@@ -27,6 +34,7 @@ for folder in (BENCHMARKS, REPO / "examples"):
 
 import bench  # noqa: E402
 import run_all  # noqa: E402
+import small_sims  # noqa: E402
 
 nest.verbosity = nest.VerbosityLevel.ERROR
 
@@ -170,3 +178,198 @@ def test_run_all_keeps_an_explicit_cache(monkeypatch, tmp_path):
     run_all.run(["one_neuron", "--simulator", "jax"], env)
     assert [s["cache"] for s in seen] == [str(tmp_path)] * 2
     assert [s["empty"] for s in seen] == [True, False]
+
+
+# --- small simulations (benchmarks/small_sims.py) and the unconnected-neurons case ---
+
+
+def test_small_sims_are_many_small_scripts_starting_with_reset_kernel():
+    assert len(small_sims.SCRIPTS) >= 20
+    assert set(small_sims.QUICK) <= set(small_sims.SCRIPTS)
+    assert any(s.deterministic for s in small_sims.SCRIPTS.values())
+    assert any(not s.deterministic for s in small_sims.SCRIPTS.values())
+    for name, entry in small_sims.SCRIPTS.items():
+        body = ast.parse(textwrap.dedent(inspect.getsource(entry.run))).body[0].body
+        first = body[1] if isinstance(body[0].value, ast.Constant) else body[0]  # after the docstring
+        assert ast.unparse(first) == "nest.ResetKernel()", name
+
+
+def test_small_sims_selects_scripts_by_name():
+    assert small_sims.selected("all") == list(small_sims.SCRIPTS)
+    assert small_sims.selected(None) == list(small_sims.SCRIPTS)
+    assert small_sims.selected("quick") == small_sims.QUICK
+    assert small_sims.selected("stdp_pair, parrot_relay") == ["stdp_pair", "parrot_relay"]
+    with pytest.raises(ValueError, match="unknown small scripts"):
+        small_sims.selected("stdp_pair,no_such_script")
+
+
+def test_every_small_script_runs_on_nest_with_a_summary():
+    summaries = small_sims.run_suite(nest, list(small_sims.SCRIPTS))["summaries"]
+    for name, summary in summaries.items():
+        assert summary and all(isinstance(v, int | float) for v in summary.values()), name
+    assert bench.check_threads(nest, 1) == 1  # each ResetKernel leaves NEST on one thread
+
+
+@pytest.mark.parametrize("name", ["dc_iaf_psc_alpha", "parrot_relay", "simulate_in_steps"])
+def test_small_script_summaries_agree_on_pynest_jax(name):
+    """The same summary keys in both simulators; no random numbers, so the same spike counts."""
+    ref = small_sims.SCRIPTS[name].run(nest)
+    ours = small_sims.SCRIPTS[name].run(pynest_jax)
+    assert small_sims.SCRIPTS[name].deterministic
+    assert ours.keys() == ref.keys()
+    assert ours["spikes"] == ref["spikes"]
+    for key in ref:
+        assert ours[key] == pytest.approx(ref[key], rel=1e-9, abs=1e-9), key
+
+
+def test_first_simulate_clock_forwards_and_times_the_first_simulate():
+    calls: list[float] = []
+    fake = types.SimpleNamespace(Simulate=calls.append, resolution=0.1, Create=lambda m: m)
+    clock = small_sims.FirstSimulateClock(fake)
+    clock.resolution = 0.05
+    assert fake.resolution == 0.05 and clock.Create("x") == "x"
+    assert clock.first_simulate_end is None
+    clock.Simulate(10.0)
+    end = clock.first_simulate_end
+    clock.Simulate(20.0)
+    assert calls == [10.0, 20.0] and clock.first_simulate_end == end
+
+
+def test_small_latency_runs_each_script_twice_on_nest():
+    names = ["two_neurons", "stdp_pair"]
+    out = small_sims.run_latency(nest, names)
+    assert out["scripts"] == names
+    for name in names:
+        entry = out["per_script"][name]
+        assert 0 < entry["first_s"] <= entry["first_total_s"]
+        assert 0 < entry["repeat_s"] <= entry["repeat_total_s"]
+        assert entry["summary"] == entry["repeat_summary"]
+
+
+def test_bench_unconnected_agrees_between_nest_and_pynest_jax():
+    args = argparse.Namespace(threads=1, n=20, simtime=60.0)
+    ref = bench.unconnected(argparse.Namespace(simulator="nest", **vars(args)))
+    ours = bench.unconnected(argparse.Namespace(simulator="jax", **vars(args)))
+    assert nest.num_connections == 0 and ref["neurons"] == ours["neurons"] == 20
+    assert ref["V_m_mean_first"] != ref["V_m_mean_steady"]  # they fire and move on
+    for key in ("V_m_mean_first", "V_m_mean_steady"):
+        assert ours[key] == pytest.approx(ref[key], abs=1e-9)
+    assert bench.import_time(argparse.Namespace(simulator="jax"))["import_s"] >= 0.0
+
+
+def test_bench_small_suite_on_nest_end_to_end():
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "bench.py"),
+            "small_suite",
+            "--simulator",
+            "nest",
+            "--scripts",
+            "quick",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    line = next(ln for ln in out.stdout.splitlines() if ln.startswith("RESULT "))
+    result = json.loads(line[len("RESULT ") :])
+    assert result["scripts"] == small_sims.QUICK and set(result["summaries"]) == set(small_sims.QUICK)
+    assert result["threads_used"] == 1
+
+
+def test_run_all_small_sims_run_cold_then_warm(monkeypatch):
+    """The suite's two pynest_jax processes share one cache (empty, then filled); every other
+    pynest_jax run gets an empty one; NEST runs on one thread; the imports alternate."""
+    seen: list[tuple[str, str, str | None, bool]] = []
+
+    def fake_run(cmd, capture_output, text, env, check):
+        case, sim = cmd[2], cmd[cmd.index("--simulator") + 1]
+        cache = env.get(run_all.CACHE_VAR) if sim == "jax" else None
+        seen.append((case, sim, cache, cache is not None and os.listdir(cache) == []))
+        if cache is not None:
+            Path(cache, "entry").write_text("compiled")
+        result = {"case": case, "simulator": sim, "threads": 1, "threads_used": 1 if sim == "nest" else None}
+        return subprocess.CompletedProcess(cmd, 0, stdout="RESULT " + json.dumps(result) + "\n", stderr="")
+
+    monkeypatch.setattr(run_all.subprocess, "run", fake_run)
+    results: dict = {}
+    run_all.small_sims(results, "quick", repeats=2)
+    cold, warm = [s for s in seen if s[:2] == ("small_suite", "jax")]
+    assert cold[2] == warm[2] and cold[3] and not warm[3]
+    assert [r.get("cache") for r in results["small_suite"]] == [None, "empty", "warm"]
+    (latency,) = [s for s in seen if s[:2] == ("small_latency", "jax")]
+    assert latency[3] and latency[2] != cold[2]
+    assert [r["simulator"] for r in results["import_time"]] == ["nest", "jax"] * 2
+    assert [r["simulator"] for r in results["small_latency"]] == ["nest", "jax"]
+
+
+def _small_results() -> dict:
+    """Made-up results of the new cases: NEST and pynest_jax disagree on one fixed script."""
+
+    def latency(sim: str, spikes: int, repeat: float) -> dict:
+        per = {
+            name: {
+                "first_s": 2.0 if sim == "jax" else repeat,
+                "repeat_s": repeat,
+                "first_total_s": 2.0,
+                "repeat_total_s": repeat,
+                "summary": {"spikes": spikes if name == "stdp_pair" else 7, "V_m": -60.0},
+                "repeat_summary": {"spikes": 7, "V_m": -60.0},
+                "deterministic": small_sims.SCRIPTS[name].deterministic,
+            }
+            for name in small_sims.QUICK
+        }
+        return {"case": "small_latency", "simulator": sim, "scripts": small_sims.QUICK, "per_script": per}
+
+    def suite(sim: str, wall: float, cache: str | None) -> dict:
+        r = {"case": "small_suite", "simulator": sim, "scripts": small_sims.QUICK, "process_wall_s": wall}
+        return {**r, "cache": cache} if cache else r
+
+    def unconnected(sim: str, steady: float) -> dict:
+        return {
+            "case": "unconnected",
+            "simulator": sim,
+            "threads_used": 1 if sim == "nest" else None,
+            "neurons": 10000,
+            "simtime_ms": 1000.0,
+            "build_s": 0.1,
+            "first_simulate_s": 2 * steady,
+            "steady_simulate_s": steady,
+            "real_time_factor": steady,
+            "V_m_mean_first": -60.0,
+            "V_m_mean_steady": -58.0,
+        }
+
+    return {
+        "small_suite": [suite("nest", 1.0, None), suite("jax", 8.0, "empty"), suite("jax", 4.0, "warm")],
+        "small_latency": [latency("nest", 12, 0.002), latency("jax", 13, 0.01)],
+        "import_time": [{"simulator": s, "import_s": t} for s, t in [("nest", 0.4), ("jax", 1.0)] * 3],
+        "unconnected": [unconnected("nest", 0.5), unconnected("jax", 0.25)],
+    }
+
+
+def test_small_sims_and_unconnected_tables():
+    results = {**_small_results(), "one_neuron": []}
+    text = "\n".join(run_all.small_sims_table(results))
+    assert "## Small simulations" in text
+    assert "| import alone (median of 3 fresh processes) | 0.400 | 1.000 | 2.5 |" in text
+    assert "| 3 scripts, whole process, empty cache | 1.000 | 8.000 | 8.0 |" in text
+    assert "| 3 scripts, whole process, warm cache | 1.000 | 4.000 | 4.0 |" in text
+    assert "| stdp_pair | no | 2.0 | 2000 | 10.0 | 8.0 | 5.0 | 12 / 13 |" in text
+    assert "agree: 1 of 2 (differing: stdp_pair)." in text
+    unconnected = "\n".join(run_all.unconnected_table(results["unconnected"]))
+    assert "## Unconnected neurons (10000 iaf_psc_alpha" in unconnected
+    assert "build 1.00, first simulate 0.50, steady simulate 0.50" in unconnected
+    assert run_all.small_sims_table({}) == [] and run_all.unconnected_table([]) == []
+
+
+def test_write_table_with_the_new_entries(tmp_path):
+    """The full writer on the committed results plus the new cases, into another file."""
+    results = {**json.loads((BENCHMARKS / "results.json").read_text()), **_small_results()}
+    run_all.write_table(results, tmp_path / "BENCHMARKS.md")
+    text = (tmp_path / "BENCHMARKS.md").read_text()
+    assert "## Small simulations" in text and "## Unconnected neurons" in text
+    assert text.index("## One neuron") < text.index("## Small simulations")
+    assert "one-neuron script, whole process, warm cache" in text
