@@ -956,6 +956,8 @@ def GetKernelStatus(keys: Any = None) -> Any:
     """The kernel's status dict, or selected entries of it."""
     if isinstance(keys, str) and keys in kernel_attributes.ATTRIBUTE_ONLY:
         raise KeyError(keys)
+    if isinstance(keys, str) and keys in KERNEL.status:  # a stored value: no need for the whole dict
+        return kernel_attributes.copied(KERNEL.status[keys])
     d = kernel_status()
     return _select(d, keys)
 

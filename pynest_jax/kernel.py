@@ -89,7 +89,7 @@ class Kernel:
     def reset(self) -> None:
         kept = {k: v for k, v in getattr(self, "status", {}).items() if k in kernel_attributes.KEPT_BY_RESET}
         self.status: dict[str, Any] = {
-            k: kernel_attributes._copy(v) for k, v in kernel_attributes.STORED_DEFAULTS.items()
+            k: kernel_attributes.copied(v) for k, v in kernel_attributes.STORED_DEFAULTS.items()
         }
         self.status.update(kept)
         timeconv.set_tics_per_ms(timeconv.DEFAULT_TICS_PER_MS)

@@ -303,7 +303,7 @@ def explicit_delay_error(kernel: Any, delay_steps: np.ndarray, default_of: str |
 def kernel_status(kernel: Any) -> dict[str, Any]:
     """NEST's GetKernelStatus() dictionary."""
     k = kernel
-    d = {key: _copy(v) for key, v in k.status.items()}
+    d = {key: copied(v) for key, v in k.status.items()}
     h = k.h
     lo, hi = delay_extrema(k)
     t_max = time_max_ms(h)
@@ -356,7 +356,8 @@ def kernel_status(kernel: Any) -> dict[str, Any]:
     return d
 
 
-def _copy(v: Any) -> Any:
+def copied(v: Any) -> Any:
+    """A stored value, with its own copy of a dict or list."""
     return dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v
 
 
