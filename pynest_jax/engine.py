@@ -1205,10 +1205,8 @@ def _make_chunk(plan: Plan):
         virtual = jnp.concatenate(recorded, axis=1) if recorded else None
         return states, rings, new_c, virtual
 
-    def step(params, samp_loc, samp_par, key, states, s, active, inputs, stim_out, masked):
-        """One update of every group; ``inputs[gi]`` is the ring-buffer row of step s.
-
-        ``masked``: the interval is partial, so steps outside the run leave state unchanged."""
+    def step(params, samp_loc, samp_par, key, states, s, inputs, stim_out):
+        """One update of every group; ``inputs[gi]`` is the ring-buffer row of step s."""
         ctx_key = jax.random.fold_in(key, s)
         spikes, offsets = [], []
         states = list(states)
@@ -1223,9 +1221,6 @@ def _make_chunk(plan: Plan):
                 new[LAST_SPIKE] = jnp.where(spk > 0, s + 1, states[gi][LAST_SPIKE])
             if HISTORY in states[gi]:
                 new[HISTORY] = _record_history(states[gi][HISTORY], spk, s, plan.h)
-            if masked:
-                new = jax.tree.map(lambda a, b: jnp.where(active, a, b), new, states[gi])
-                spk = jnp.where(active, spk, 0)
             states[gi] = new
             if plan.spiking[gi]:
                 spikes.append(spk.astype(jnp.int32))
@@ -1245,7 +1240,7 @@ def _make_chunk(plan: Plan):
                     for b, (gi, var) in enumerate(blocks)
                 ]
             )
-            samples.append((vals, active & _sample_due(s + 1, samp_par[m])))
+            samples.append((vals, _sample_due(s + 1, samp_par[m])))
         spk = jnp.concatenate(spikes) if spikes else jnp.zeros((0,), jnp.int32)
         if precise:
             spk = (spk, jnp.concatenate(offsets))
@@ -1293,17 +1288,21 @@ def _make_chunk(plan: Plan):
             local = jnp.arange(plan.group_n[gi])
             stim_out[gi] = cls.emit_block(params[gi], states[gi], {}, local, steps, active, key, plan.h)[2]
 
-        def run_steps(masked):
-            def body(st, xs):
-                s, act, inputs, out = xs
-                return step(params, samp_loc, samp_par, key, st, s, act, inputs, out, masked)
+        # Only the steps of the run: one step body in the program, whether the interval
+        # is whole (the common case) or split between two runs. The outputs of steps
+        # outside the run stay zero (no spike, no sample due).
+        def at(i):
+            return [r[i] for r in rows], {gi: v[i] for gi, v in stim_out.items()}
 
-            return lambda st: jax.lax.scan(body, st, (steps, active, rows, stim_out))
+        def body(i, carry):
+            st, outs = carry
+            st, out = step(params, samp_loc, samp_par, key, st, t0 + i, *at(i))
+            return st, jax.tree.map(lambda buf, v: buf.at[i].set(v), outs, out)
 
-        # Full intervals (the common case) skip the per-step masking.
-        states, (spk_buf, sampled) = jax.lax.cond(
-            jnp.all(active), run_steps(False), run_steps(True), list(states)
-        )
+        shapes = jax.eval_shape(lambda st: step(params, samp_loc, samp_par, key, st, t0, *at(0))[1], states)
+        outs = jax.tree.map(lambda x: jnp.zeros((D, *x.shape), x.dtype), shapes)
+        first, last = jnp.clip(lo - t0, 0, D), jnp.clip(hi - t0, 0, D)
+        states, (spk_buf, sampled) = jax.lax.fori_loop(first, last, body, (list(states), outs))
         if precise:
             spk_buf, off_buf = spk_buf
         if sent_by_neuron.any():
