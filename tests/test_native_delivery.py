@@ -15,7 +15,7 @@ import pytest
 
 import pynest_jax  # noqa: F401  (enables x64)
 from pynest_jax import native
-from pynest_jax.delivery import Part, build_projection, deliver
+from pynest_jax.delivery import Part, build_projection, compact, deliver
 
 pytestmark = pytest.mark.skipif(
     jax.default_backend() != "cpu" or not native.available(),
@@ -254,3 +254,79 @@ def test_native_stdp_matches_xla(per_synapse: bool, switch) -> None:
     np.testing.assert_allclose(on["weight"], off["weight"], rtol=1e-12)
     np.testing.assert_allclose(on["Kplus"], off["Kplus"], rtol=1e-12)
     assert np.ptp(on["weight"]) > 1.0  # the weights did change
+
+
+def _compact_both(flat: np.ndarray, capacity: int, switch) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``compact`` jitted with the native path on and off (the switch is read when traced)."""
+    out = []
+    for on in (True, False):
+        switch(on)
+        fn = jax.jit(lambda f: compact(f, capacity))
+        assert (native.COMPACT_TARGET in str(fn.lower(flat).as_text())) == on
+        out.append(tuple(np.asarray(a) for a in fn(flat)))
+    return out
+
+
+_COMPACT_CASES = {
+    "sparse": (np.random.default_rng(0).random(5000) < 0.02) * np.random.default_rng(1).integers(1, 4, 5000),
+    "sparse-tail": np.r_[np.zeros(4096, int), (np.random.default_rng(2).random(77) < 0.3)],
+    "dense-gaps": (np.random.default_rng(3).random(1000) < 0.7),
+    "all-zero": np.zeros(300, int),
+    "all-nonzero": np.full(300, 2),
+    "negative": np.r_[0, -1, 0, 0, 5, 0, -7],
+    "empty": np.zeros(0, int),
+    "one": np.ones(1, int),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_COMPACT_CASES))
+@pytest.mark.parametrize("capacity", [0, 1, 16, 64, 8000])
+def test_native_compact_matches_xla(case: str, capacity: int, switch) -> None:
+    """Same positions and count as the XLA scan, whether the count is below, at or above
+    capacity, and for capacities larger than the input."""
+    flat = jnp.asarray(_COMPACT_CASES[case], jnp.int32)
+    (pos, n), (pos_x, n_x) = _compact_both(flat, capacity, switch)
+    assert pos.dtype == np.int32 and pos.shape == (capacity,) and n.dtype == np.int32 and n.shape == ()
+    np.testing.assert_array_equal(pos, pos_x)
+    assert n == n_x == np.count_nonzero(_COMPACT_CASES[case])
+    expected = np.flatnonzero(_COMPACT_CASES[case])[:capacity]
+    np.testing.assert_array_equal(pos[: len(expected)], expected)
+    assert not pos[len(expected) :].any()
+
+
+def test_native_compact_in_while_loop(switch) -> None:
+    """Inside a while loop body (as in the engine's interval program), with varying input."""
+    rng = np.random.default_rng(11)
+    flats = jnp.asarray((rng.random((6, 2000)) < rng.random((6, 1)) * 0.05) * 3, jnp.int32)
+    capacity = 40
+
+    out = {}
+    for on in (True, False):
+        switch(on)
+
+        def run(flats):  # new functions per setting: traces are cached per function
+            def body(carry):
+                k, pos, n = carry
+                p, m = compact(flats[k], capacity)
+                return k + 1, pos.at[k].set(p), n.at[k].set(m)
+
+            init = (0, jnp.zeros((flats.shape[0], capacity), jnp.int32), jnp.zeros(flats.shape[0], jnp.int32))
+            return jax.lax.while_loop(lambda c: c[0] < flats.shape[0], body, init)[1:]
+
+        assert (native.COMPACT_TARGET in str(jax.make_jaxpr(run)(flats))) == on
+        out[on] = [np.asarray(a) for a in jax.jit(run)(flats)]
+    np.testing.assert_array_equal(out[True][0], out[False][0])
+    np.testing.assert_array_equal(out[True][1], out[False][1])
+    assert (out[True][1] > capacity).any() and (out[True][1] < capacity).any()
+
+
+def test_native_compact_falls_back(switch) -> None:
+    """Other dtypes or ranks, or the switch off, give None (the caller's XLA code)."""
+    switch(True)
+    assert native.native_compact(jnp.zeros(8, jnp.int64), 4) is None
+    assert native.native_compact(jnp.zeros((2, 4), jnp.int32), 4) is None
+    pos, n = native.native_compact(jnp.asarray([0, 2, 0, 1], jnp.int32), 3)  # eager, outside jit
+    np.testing.assert_array_equal(pos, [1, 3, 0])
+    assert n == 2
+    switch(False)
+    assert native.native_compact(jnp.zeros(8, jnp.int32), 4) is None

@@ -2,17 +2,20 @@
 
 ``deliver_cpu.cc`` has XLA FFI handlers: one adds one interval's spikes into a
 ring buffer with a plain loop, in place; one passes them through pair-STDP
-synapses (updating their values in place); plus a host function that orders a
-projection's synapses by source (a counting sort) when it is built. It is
-compiled once per machine into a cache directory keyed by a hash of the source,
-the compiler and the JAX version, then registered as the FFI targets
-``pynest_jax_deliver`` and ``pynest_jax_stdp`` for CPU.
+synapses (updating their values in place); one compacts an interval's spike
+counts into the positions of the non-zero entries (one pass, in place of XLA's
+prefix sum and scatter); plus a host function that orders a projection's
+synapses by source (a counting sort) when it is built. It is compiled once per
+machine into a cache directory keyed by a hash of the source, the compiler and
+the JAX version, then registered as the FFI targets ``pynest_jax_deliver``,
+``pynest_jax_stdp`` and ``pynest_jax_compact`` for CPU.
 
 Nothing happens at import: the first call of :func:`native_deliver` compiles
 (about 4 s) or loads the library. Whenever the native path cannot be used --
 ``PYNEST_JAX_NATIVE=0``, a backend other than CPU, no C++ compiler, a failed
-build, inputs of unexpected types -- :func:`native_deliver` returns ``None`` and
-the caller uses its XLA code instead.
+build, inputs of unexpected types -- :func:`native_deliver` (likewise
+:func:`native_stdp` and :func:`native_compact`) returns ``None`` and the caller
+uses its XLA code instead.
 
 Environment: ``PYNEST_JAX_NATIVE`` (``0`` disables), ``PYNEST_JAX_NATIVE_CACHE``
 (cache directory, default ``~/.cache/pynest_jax/native``), ``CXX`` (compiler).
@@ -41,6 +44,7 @@ from jax.interpreters import mlir
 
 TARGET = "pynest_jax_deliver"
 STDP_TARGET = "pynest_jax_stdp"
+COMPACT_TARGET = "pynest_jax_compact"
 _SOURCE = Path(__file__).with_name("deliver_cpu.cc")
 # Portable code: the cache may be shared by machines of different CPU generations.
 # No FMA contraction, so sums match XLA's scatter-add bit for bit.
@@ -84,6 +88,20 @@ _stdp_p.def_impl(lambda *args, **attrs: jax.jit(lambda *a: _stdp_p.bind(*a, **at
 mlir.register_lowering(
     _stdp_p,
     jax.ffi.ffi_lowering(STDP_TARGET, skip_ffi_layout_processing=True, operand_output_aliases=_STDP_ALIASES),
+    platform="cpu",
+)
+
+
+# Compaction: the positions of the non-zero entries (the first ``capacity``) and their count.
+_compact_p = Primitive("pynest_jax_compact")
+_compact_p.multiple_results = True
+_compact_p.def_abstract_eval(
+    lambda flat, *, capacity: [core.ShapedArray((int(capacity),), jnp.int32), core.ShapedArray((), jnp.int32)]
+)
+_compact_p.def_impl(lambda *args, **attrs: jax.jit(lambda *a: _compact_p.bind(*a, **attrs))(*args))
+mlir.register_lowering(
+    _compact_p,
+    jax.ffi.ffi_lowering(COMPACT_TARGET, skip_ffi_layout_processing=True),
     platform="cpu",
 )
 
@@ -163,6 +181,9 @@ def _load() -> bool:
             lib = ctypes.CDLL(str(_build(cxx)))
             jax.ffi.register_ffi_target(TARGET, jax.ffi.pycapsule(lib.PynestJaxDeliver), platform="cpu")
             jax.ffi.register_ffi_target(STDP_TARGET, jax.ffi.pycapsule(lib.PynestJaxStdp), platform="cpu")
+            jax.ffi.register_ffi_target(
+                COMPACT_TARGET, jax.ffi.pycapsule(lib.PynestJaxCompact), platform="cpu"
+            )
             _state.update(lib=lib, ok=True)
         except Exception as exc:  # anything: fall back to XLA
             _state["error"] = exc
@@ -256,6 +277,20 @@ def native_deliver(
         weight_mode=np.int32(_MODES[weight_mode]),
         delay_mode=np.int32(_MODES[delay_mode]),
     )
+
+
+def native_compact(flat: Any, capacity: int) -> tuple[jax.Array, jax.Array] | None:
+    """``pynest_jax.delivery.compact`` as one native call: the positions of the first
+    ``capacity`` non-zero entries of the 1-D int32 ``flat`` (zero beyond the count)
+    and the int32 count of all of them; ``None`` if it cannot be used."""
+    if not enabled() or jax.default_backend() != "cpu":
+        return None
+    if getattr(flat, "dtype", None) != jnp.int32 or getattr(flat, "ndim", None) != 1:
+        return None
+    if capacity < 0 or flat.shape[0] >= 2**31 or not _load():
+        return None
+    pos, n = _compact_p.bind(jnp.asarray(flat), capacity=np.int64(capacity))
+    return pos, n
 
 
 # The per-synapse parameters of pair STDP, in the native call's order.

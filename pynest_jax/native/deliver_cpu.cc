@@ -442,3 +442,51 @@ XLA_FFI_DEFINE_HANDLER_SYMBOL(PynestJaxStdp, StdpImpl,
                                   .Attr<int64_t>("n_targets")
                                   .Attr<int64_t>("tics")
                                   .Attr<int32_t>("weighted"));
+
+// ------------------------------------------------------------------ compaction
+//
+// Positions of the non-zero entries of a flat int32 array, in increasing order:
+// the first `capacity` of them (the rest of the output is zero) and the total
+// count, which may exceed capacity (the caller's overflow check).  One pass.
+namespace {
+
+constexpr int64_t kBlock = 16;  // an all-zero block is skipped with one vectorisable OR
+
+ffi::Error CompactImpl(ffi::Buffer<ffi::S32> flat, ffi::ResultBuffer<ffi::S32> pos_out,
+                       ffi::ResultBuffer<ffi::S32> n_out, int64_t capacity) {
+  const int64_t len = static_cast<int64_t>(flat.element_count());
+  if (len > INT32_MAX) return ffi::Error::InvalidArgument("pynest_jax_compact: input too long for int32");
+  if (capacity < 0 || static_cast<int64_t>(pos_out->element_count()) != capacity)
+    return ffi::Error::InvalidArgument("pynest_jax_compact: positions must have `capacity` entries");
+  const int32_t* x = flat.typed_data();
+  int32_t* pos = pos_out->typed_data();
+  int64_t k = 0, i = 0;
+  // Until the output is full: positions of the non-zero entries.
+  while (i < len && k < capacity) {
+    if (i + kBlock <= len) {
+      int32_t any = 0;
+      for (int64_t j = 0; j < kBlock; ++j) any |= x[i + j];
+      if (any == 0) {
+        i += kBlock;
+        continue;
+      }
+    }
+    const int64_t end = i + kBlock < len ? i + kBlock : len;
+    for (; i < end && k < capacity; ++i)
+      if (x[i] != 0) pos[k++] = static_cast<int32_t>(i);
+  }
+  if (k < capacity) std::memset(pos + k, 0, static_cast<size_t>(capacity - k) * sizeof(int32_t));
+  // Past capacity only the count matters (overflow detection).
+  for (; i < len; ++i) k += x[i] != 0;
+  *n_out->typed_data() = static_cast<int32_t>(k);
+  return ffi::Error::Success();
+}
+
+}  // namespace
+
+XLA_FFI_DEFINE_HANDLER_SYMBOL(PynestJaxCompact, CompactImpl,
+                              ffi::Ffi::Bind()
+                                  .Arg<ffi::Buffer<ffi::S32>>()  // flat
+                                  .Ret<ffi::Buffer<ffi::S32>>()  // positions [capacity]
+                                  .Ret<ffi::Buffer<ffi::S32>>()  // count (scalar)
+                                  .Attr<int64_t>("capacity"));
