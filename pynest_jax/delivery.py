@@ -25,6 +25,10 @@ import numpy as np
 _MAX_EVENTS_PER_BLOCK = 1 << 16
 _MIN_EVENTS_PER_BLOCK = 1 << 13
 _EXPECTED_RATE = 20.0
+# Projections up to this many synapses are padded to a power of two (at least 64).
+_MAX_PADDED_SYNAPSES = 1 << 16
+_MIN_PADDED_SYNAPSES = 64
+_SMALL_CHUNK = 8
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,14 @@ def build_projection(
         min(_MAX_EVENTS_PER_BLOCK, max(_MIN_EVENTS_PER_BLOCK, 2 ** np.ceil(np.log2(max(expected, 1)))))
     )
     chunk = max(1, min(chunk, per_block))
-    pad = chunk  # rows may read up to `chunk` entries past a source's range
+    # Rows may read up to `chunk` entries past a source's range. Small projections have
+    # rows of a fixed length and are padded to a power of two, so that a network
+    # differing only in its connections reuses the compiled program.
+    if nnz <= _MAX_PADDED_SYNAPSES:
+        chunk = min(_SMALL_CHUNK, per_block)
+        pad = max(_MIN_PADDED_SYNAPSES, 1 << (nnz + chunk - 1).bit_length()) - nnz
+    else:
+        pad = chunk
     idx_t = np.int32 if nnz + chunk < 2**31 else np.int64
     tgt = np.concatenate([p.tgt for p in parts]).astype(np.int32, copy=False)
     data: dict[str, np.ndarray] = {
@@ -155,6 +166,11 @@ def build_projection(
 
 def compact(flat: jax.Array, capacity: int) -> tuple[jax.Array, jax.Array]:
     """Positions of the non-zero entries of ``flat`` (first ``capacity`` of them) and their count."""
+    from .native import native_compact  # CPU: one C++ pass, far less to compile than the scan below
+
+    out = native_compact(flat, capacity)
+    if out is not None:
+        return out
     nonzero = flat != 0
     rank = jax.lax.associative_scan(jnp.add, nonzero.astype(jnp.int32))
     n = rank[-1] if flat.shape[0] else jnp.int32(0)

@@ -18,6 +18,7 @@ import math
 import os
 import sys
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +61,8 @@ class Plan:
 
     h: float
     group_cls: tuple  # model class per group
-    group_n: tuple[int, ...]
+    group_n: tuple[int, ...]  # rounded up to a size bucket for padded groups
+    padded: tuple[bool, ...]  # group whose neurons beyond the real count are padding
     group_channels: tuple[int, ...]  # ring-buffer channels per group (0: no ring)
     spiking: tuple[bool, ...]  # group emits spikes into the global spike vector
     n_spiking: int
@@ -105,14 +107,22 @@ class Engine:
         groups = k.groups
         h = self.h
         self.spiking = [g.cls.kind in ("neuron", "spike_source") for g in groups]
+        # Small neuron groups are padded to a size bucket, so that a network differing only
+        # in its population sizes reuses the compiled program; padding neurons update
+        # like the group's last neuron but never spike, and nothing connects to them.
+        self.padded = [
+            g.cls.kind == "neuron" and not getattr(g.cls, "collects_spikes", False) and g.n <= _MAX_PADDED
+            for g in groups
+        ]
+        self.n_dev = [_bucket(g.n) if pad else g.n for g, pad in zip(groups, self.padded, strict=True)]
         self.sidx_offset = []
         off = 0
-        for g, sp in zip(groups, self.spiking, strict=True):
+        for nd, sp in zip(self.n_dev, self.spiking, strict=True):
             self.sidx_offset.append(off)
-            off += g.n if sp else 0
+            off += nd if sp else 0
         self.n_spiking = off
         gid_sidx = np.full(k.network_size + 1, -1, dtype=np.int32)
-        sidx_gid = np.zeros(self.n_spiking, dtype=np.int64)
+        sidx_gid = np.zeros(self.n_spiking, dtype=np.int64)  # 0: a padding neuron
         for gi, g in enumerate(groups):
             if self.spiking[gi]:
                 sl = self.sidx_offset[gi] + np.arange(g.n)
@@ -159,7 +169,7 @@ class Engine:
                     local = _local_index(g.gids, tgt_p, k.node_local)
                     part = Part(
                         src=_local_index(groups[si].gids, src_p, k.node_local) + self.sidx_offset[si],
-                        tgt=chan.astype(np.int32) * np.int32(g.n) + local,
+                        tgt=chan.astype(np.int32) * np.int32(self.n_dev[gi]) + local,
                         weight=w_p if g.cls.spike_weighted else np.broadcast_to(1.0, w_p.shape),
                         delay=d_p,
                     )
@@ -207,9 +217,15 @@ class Engine:
             # A volume transmitter triggers its synapses at the end of NEST's slices, between
             # the delivery of the previous slice's spikes and the next: intervals are slices.
             self.D = self.D_nest
+        elif self.n_spiking <= _MAX_PADDED and not plastic_parts:
+            # A small network's program is reused by networks whose delays differ a little:
+            # any interval no longer than the smallest delay is exact (plastic synapses
+            # see spikes at NEST's slice boundaries: their intervals stay the slices).
+            self.D = _interval_bucket(self.D)
         dmax = int(max(max_delays)) if max_delays else 1
         # A multiple of D, so that an interval's rows are contiguous in the ring.
-        self.L = self.D * (-(-(dmax + self.D) // self.D))
+        intervals = -(-(dmax + self.D) // self.D)
+        self.L = self.D * (_pow2(intervals) if self.n_spiking <= _MAX_PADDED else intervals)
 
         # Spike projections: one per target group, CSR over the spike index of the source.
         self.proj_data = []
@@ -232,7 +248,7 @@ class Engine:
         for (gi, syn_model), parts in sorted(plastic_parts.items()):
             syn_cls = k.synapse_models[syn_model].cls
             layout, data, dynamic, home = build_plastic_projection(
-                parts, self.n_spiking, gi, syn_cls, groups[gi].n, groups[gi].cls.spike_weighted
+                parts, self.n_spiking, gi, syn_cls, self.n_dev[gi], groups[gi].cls.spike_weighted
             )
             wide = _model_wide(syn_cls, k.synapse_models[syn_model])
             if wide:
@@ -266,13 +282,14 @@ class Engine:
                 if not m.any():
                     continue
                 local = k.node_local[tgt[m] - 1]
+                width = self.n_dev[gi]
                 if sgp.cls.emits == "current":
                     chan = g.cls.current_channel(rec[m])
                 else:
                     chan = g.cls.spike_channel(rec[m], w[m])
                 sdata = {
                     "src": k.node_local[src[m] - 1],
-                    "tgt": chan.astype(np.int64) * g.n + local,
+                    "tgt": chan.astype(np.int64) * width + local,
                     "weight": _scalar_if_uniform(
                         w[m] if g.cls.spike_weighted or sgp.cls.emits == "current" else np.ones(m.sum())
                     ),
@@ -281,9 +298,16 @@ class Engine:
                 window = -1
                 if getattr(sgp.cls, "delivers_as_stimulus", False):
                     # Spikes whose own weight is negative flip the sign of the event weight.
-                    sdata["tgt_neg"] = g.cls.spike_channel(rec[m], -w[m]).astype(np.int64) * g.n + local
-                elif sdata["delay"].ndim == 0 and np.all(np.diff(sdata["tgt"]) == 1):
+                    sdata["tgt_neg"] = g.cls.spike_channel(rec[m], -w[m]).astype(np.int64) * width + local
+                elif (
+                    len(local) > _MAX_PADDED
+                    and sdata["delay"].ndim == 0
+                    and np.all(np.diff(sdata["tgt"]) == 1)
+                ):
                     window = int(sdata["tgt"][0])
+                if window < 0:
+                    # A target past the ring's end from any slot: dropped.
+                    sdata = _pad_connections(sdata, self.L * self.channels[gi] * width + 1)
                 self.stim_data.append(sdata)
                 stim_static.append((si, gi))
                 stim_windows.append(window)
@@ -348,13 +372,18 @@ class Engine:
             self.sampler_info.append(
                 {"gid": int(m_gid), "variables": variables, "gather": gather, "blocks": blocks_}
             )
-        self.sampler_locals = [[jnp.asarray(loc) for _, loc in info["gather"]] for info in self.sampler_info]
+        self.sampler_locals = [_pad_sampled([loc for _, loc in info["gather"]]) for info in self.sampler_info]
 
-        n_rec_sources = int(self.rec_mask.sum()) + n_virtual
+        # The recorded real sources, padded to a size bucket with an index past every spike
+        # column (a column of zeros), then the virtual ones.
+        recorded = np.nonzero(self.rec_mask)[0]
+        recorded = np.concatenate([recorded, np.full(_bucket(len(recorded)) - len(recorded), self.n_spiking)])
+        n_rec_sources = len(recorded) + n_virtual
         self.plan = Plan(
             h=h,
             group_cls=tuple(g.cls for g in groups),
-            group_n=tuple(g.n for g in groups),
+            group_n=tuple(self.n_dev),
+            padded=tuple(self.padded),
             group_channels=tuple(self.channels),
             spiking=tuple(self.spiking),
             n_spiking=self.n_spiking,
@@ -386,14 +415,15 @@ class Engine:
         self.dopa = self._initial_dopamine()
         self.stim_dev = [jax.tree.map(jnp.asarray, s) for s in self.stim_data]
         # Spike indices searched for recorded spikes: real sources first, then virtual ones.
-        rec_idx = np.concatenate([np.nonzero(self.rec_mask)[0], self.n_spiking + np.arange(n_virtual)])
+        rec_idx = np.concatenate([recorded, self.n_spiking + np.arange(n_virtual)])
         self.rec_idx_dev = jnp.asarray(rec_idx.astype(np.int32))
+        self.real_n = jnp.asarray(np.array([g.n for g in groups], dtype=np.int32))
         self.stim_conn_state = [
             jax.tree.map(jnp.asarray, groups[si].cls.conn_state(len(d["src"])))
             for (si, _), d in zip(stim_static, self.stim_data, strict=True)
         ]
         # Flat ring buffers [L * C * n + 1]; the last entry absorbs padded events.
-        self.ring = [self._initial_ring(g, c) for g, c in zip(groups, self.channels, strict=True)]
+        self.ring = [self._initial_ring(gi, c) for gi, c in enumerate(self.channels)]
         self.sampler_params = [None] * len(self.sampler_info)
 
     # ----------------------------------------------------------- host <-> device
@@ -406,24 +436,27 @@ class Engine:
             self.dev_params = [
                 jax.tree.map(
                     _shared_if_uniform if g.cls.kind == "neuron" else jnp.asarray,
-                    g.cls.device_params(g.params, self.h),
+                    g.cls.device_params(_pad_columns(g.params, n_dev), self.h),
                 )
-                for g in k.groups
+                for g, n_dev in zip(k.groups, self.n_dev, strict=True)
             ]
             old = getattr(self, "dev_state", None)
             self.dev_state = [
                 jax.tree.map(
                     jnp.asarray,
                     g.cls.device_state(
-                        g.params,
-                        {
-                            name: _dense(v)
-                            for name, v in g.state.items()
-                            if name == LAST_SPIKE or g.cls.state[name].dtype != str
-                        },
+                        _pad_columns(g.params, n_dev),
+                        _pad_columns(
+                            {
+                                name: _dense(v)
+                                for name, v in g.state.items()
+                                if name == LAST_SPIKE or g.cls.state[name].dtype != str
+                            },
+                            n_dev,
+                        ),
                     ),
                 )
-                for g in k.groups
+                for g, n_dev in zip(k.groups, self.n_dev, strict=True)
             ]
             for gi in self.plan.history_groups:
                 kept = old[gi].get(HISTORY) if old is not None else None
@@ -436,13 +469,14 @@ class Engine:
             self.params_dirty = False
             self.state_on_device = True
 
-    def _initial_ring(self, g: Any, channels: int) -> jax.Array:
+    def _initial_ring(self, gi: int, channels: int) -> jax.Array:
         """A fresh ring buffer, holding the input a previous engine had not yet delivered."""
-        ring = np.zeros(self.L * channels * g.n + 1)
+        g, n_dev = self.k.groups[gi], self.n_dev[gi]
+        ring = np.zeros(self.L * channels * n_dev + 1)
         pending = g.pending_input
         if pending is not None and channels:
             ahead = min(pending.shape[0], self.L)
-            view = ring[:-1].reshape(self.L, channels, g.n)
+            view = ring[:-1].reshape(self.L, channels, n_dev)
             rows = (self.k.time_steps + np.arange(ahead)) % self.L
             c, n = min(channels, pending.shape[1]), min(g.n, pending.shape[2])
             view[rows, :c, :n] = pending[:ahead, :c, :n]
@@ -510,7 +544,7 @@ class Engine:
         time a synapse onto each neuron may still read; ``overflow`` says a spike would
         have replaced an entry still needed (the history then grows)."""
         g = self.k.groups[gi]
-        M, n = self.plan.history_len, g.n
+        M, n = self.plan.history_len, self.n_dev[gi]
         hist = {
             "t": np.zeros((n, M)),
             "K": np.zeros((n, M)),
@@ -519,8 +553,9 @@ class Engine:
             "dropped": np.full(n, -np.inf),
             "need": np.full(n, -np.inf),
             "overflow": np.bool_(False),
-            "tau_minus_inv": 1.0 / np.asarray(g.params["tau_minus"], dtype=float),
-            "tau_minus_triplet_inv": 1.0 / np.asarray(g.params["tau_minus_triplet"], dtype=float),
+            "tau_minus_inv": 1.0 / _pad_rows(np.asarray(g.params["tau_minus"], dtype=float), n),
+            "tau_minus_triplet_inv": 1.0
+            / _pad_rows(np.asarray(g.params["tau_minus_triplet"], dtype=float), n),
         }
         saved = self.k.post_history.get(gi)
         if saved is not None:
@@ -574,21 +609,24 @@ class Engine:
                 np.asarray(self.pending["cnt"])[:n],
             )
         now = self.k.time_steps
-        for g, c, ring in zip(self.k.groups, self.channels, self.ring, strict=True):
+        for g, c, ring, n_dev in zip(self.k.groups, self.channels, self.ring, self.n_dev, strict=True):
             if not c:
                 continue
-            view = np.asarray(ring)[:-1].reshape(self.L, c, g.n)
+            view = np.asarray(ring)[:-1].reshape(self.L, c, n_dev)[:, :, : g.n]
             g.pending_input = view[(now + np.arange(self.L)) % self.L]
 
     def sync_to_host(self) -> None:
         """Write the device state back into the kernel's host arrays."""
         if not self.state_on_device:
             return
-        for g, st in zip(self.k.groups, self.dev_state, strict=True):
+        for g, st, n_dev in zip(self.k.groups, self.dev_state, self.n_dev, strict=True):
             for name, v in st.items():
                 if name == HISTORY:
                     continue
-                g.state[name] = _per_node(np.array(v)) if _is_vector(g.cls, name) else np.array(v)
+                v = np.array(v)
+                if n_dev != g.n and v.ndim:
+                    v = v[: g.n]
+                g.state[name] = _per_node(v) if _is_vector(g.cls, name) else v
         for dyn, (blocks, index), model in zip(
             self.syn_dyn, self.plastic_home, self.plastic_models, strict=True
         ):
@@ -657,6 +695,7 @@ class Engine:
                 fn = _compiled(self.plan)
                 out = fn(
                     self.dev_params,
+                    self.real_n,
                     (self.proj_dev, self.plastic_dev),
                     self.stim_dev,
                     self.rec_idx_dev,
@@ -824,7 +863,8 @@ class Engine:
         k = self.k
         for info, (buf, stamps, n) in zip(self.sampler_info, samples, strict=True):
             n = int(n)
-            buf, stamps = np.asarray(buf)[:n], np.asarray(stamps)[:n]
+            width = sum(len(loc) for _, loc in info["gather"])  # the rest samples padding
+            buf, stamps = np.asarray(buf)[:n, :width], np.asarray(stamps)[:n]
             g = k.groups[k.node_group[info["gid"] - 1]]
             i = int(k.node_local[info["gid"] - 1])
             g.cls.add_samples(g, i, stamps, buf, info, self.h, horizon, self.D_nest)
@@ -934,6 +974,59 @@ def _pow2(x: int) -> int:
     return 1 << max(0, math.ceil(math.log2(max(1, x))))
 
 
+def _bucket(n: int) -> int:
+    """The size a small array is padded to (a power of two); larger ones keep theirs,
+    where padding would cost more time per step than a compilation."""
+    return _pow2(n) if 0 < n <= _MAX_PADDED else n
+
+
+def _interval_bucket(d: int) -> int:
+    """The largest of 1, 2, 3, 4, 6, 8, 12, 16, ... (powers of two and 1.5 times them)
+    not above ``d``: at most a third more intervals than ``d`` steps each."""
+    p = 1 << (max(1, d).bit_length() - 1)
+    return p * 3 // 2 if p >= 2 and p * 3 // 2 <= d else p
+
+
+def _pad_rows(v: np.ndarray, n: int) -> np.ndarray:
+    """``v`` (one row per node) with its last row repeated up to ``n`` rows."""
+    v = np.asarray(v)
+    if v.ndim == 0 or len(v) >= n or not len(v):
+        return v
+    return np.concatenate([v, np.repeat(v[-1:], n - len(v), axis=0)])
+
+
+def _pad_columns(values: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
+    """Per-node host arrays of a group padded to its device size ``n``."""
+    return {name: _pad_rows(v, n) for name, v in values.items()}
+
+
+def _pad_connections(sdata: dict[str, np.ndarray], dropped: int) -> dict[str, np.ndarray]:
+    """A stimulator set's connections padded to a size bucket: padding connections have
+    the target offset ``dropped``, outside the ring, so their contribution is dropped."""
+    n = len(sdata["src"])
+    size = _bucket(n)
+    if size == n:
+        return sdata
+    out = dict(sdata)
+    out["src"] = _pad_rows(sdata["src"], size)
+    for name in ("tgt", "tgt_neg"):
+        if name in sdata:
+            out[name] = np.concatenate([sdata[name], np.full(size - n, dropped, np.int64)])
+    for name in ("weight", "delay"):
+        if np.ndim(sdata[name]):
+            out[name] = _pad_rows(sdata[name], size)
+    return out
+
+
+def _pad_sampled(locals_: list[np.ndarray]) -> list[jax.Array]:
+    """A multimeter's local indices per block, the last block padded (repeating its last
+    index) so that the sampled width is a size bucket."""
+    width = sum(len(loc) for loc in locals_)
+    locals_ = list(locals_)
+    locals_[-1] = _pad_rows(locals_[-1], len(locals_[-1]) + _bucket(width) - width)
+    return [jnp.asarray(loc) for loc in locals_]
+
+
 def _dense(v: np.ndarray) -> np.ndarray:
     """Per-node vectors as one [n, width] array, shorter ones padded with zeros."""
     if v.dtype == object:
@@ -962,7 +1055,13 @@ def _print_progress(now: int, start: int, end: int, h: float, wall: float) -> No
     sys.stdout.flush()
 
 
-_CACHE: dict[Plan, Any] = {}
+# Compiled network programs kept in memory, the least recently used dropped first: a
+# process that builds many different networks keeps a bounded amount of code.
+_MAX_PROGRAMS = 32
+_CACHE: OrderedDict[Plan, Any] = OrderedDict()
+# Groups and connection sets up to this size are padded to a power of two.
+_MAX_PADDED = 1024
+
 # Reserved entry of a group's device state: its spike history (see _record_history).
 HISTORY = "__spike_history"
 # Spikes each neuron keeps in its history for plastic synapses at first, and at most
@@ -976,10 +1075,14 @@ _MAX_ARCHIVED = 4
 
 
 def _compiled(plan: Plan):
-    fn = _CACHE.get(plan)
+    fn = _CACHE.pop(plan, None)
     if fn is None:
         fn = jax.jit(_make_chunk(plan))
-        _CACHE[plan] = fn
+    _CACHE[plan] = fn
+    # A plan's function holds one executable per argument signature (a new one: none yet).
+    while len(_CACHE) > 1 and sum(max(1, f._cache_size()) for f in _CACHE.values()) > _MAX_PROGRAMS:
+        old, _ = _CACHE.popitem(last=False)
+        _FLUSH.pop(old, None)
     return fn
 
 
@@ -1201,11 +1304,11 @@ def _make_chunk(plan: Plan):
             for v, tgt in parts:
                 contrib = jnp.where(active[:, None], _row(sd["weight"]) * v, 0.0)
                 idx = slot + tgt[None, :]
-                rings[gi] = rings[gi].at[idx.reshape(-1)].add(contrib.reshape(-1), mode="promise_in_bounds")
+                rings[gi] = rings[gi].at[idx.reshape(-1)].add(contrib.reshape(-1), mode="drop")
         virtual = jnp.concatenate(recorded, axis=1) if recorded else None
         return states, rings, new_c, virtual
 
-    def step(params, samp_loc, samp_par, key, states, s, inputs, stim_out):
+    def step(params, real_n, samp_loc, samp_par, key, states, s, inputs, stim_out):
         """One update of every group; ``inputs[gi]`` is the ring-buffer row of step s."""
         ctx_key = jax.random.fold_in(key, s)
         spikes, offsets = [], []
@@ -1217,6 +1320,8 @@ def _make_chunk(plan: Plan):
             ctx = StepContext(step=s, h=plan.h, key=jax.random.fold_in(ctx_key, gi))
             own = {name: v for name, v in states[gi].items() if name != HISTORY}
             new, spk = cls.update(params[gi], own, x, ctx)
+            if plan.padded[gi]:
+                spk = jnp.where(jnp.arange(n) < real_n[gi], spk, 0)
             if LAST_SPIKE in states[gi]:
                 new[LAST_SPIKE] = jnp.where(spk > 0, s + 1, states[gi][LAST_SPIKE])
             if HISTORY in states[gi]:
@@ -1246,7 +1351,7 @@ def _make_chunk(plan: Plan):
             spk = (spk, jnp.concatenate(offsets))
         return states, (spk, samples)
 
-    def interval(params, projs, stim, rec_idx, samp_loc, samp_par, key, carry, t0, lo, hi):
+    def interval(params, real_n, projs, stim, rec_idx, samp_loc, samp_par, key, carry, t0, lo, hi):
         states, rings, cstates, syn, pend, dopa, wrec, samp, rec, sent, flags = carry
         proj, plastic = projs
         rings = list(rings)
@@ -1296,10 +1401,12 @@ def _make_chunk(plan: Plan):
 
         def body(i, carry):
             st, outs = carry
-            st, out = step(params, samp_loc, samp_par, key, st, t0 + i, *at(i))
+            st, out = step(params, real_n, samp_loc, samp_par, key, st, t0 + i, *at(i))
             return st, jax.tree.map(lambda buf, v: buf.at[i].set(v), outs, out)
 
-        shapes = jax.eval_shape(lambda st: step(params, samp_loc, samp_par, key, st, t0, *at(0))[1], states)
+        shapes = jax.eval_shape(
+            lambda st: step(params, real_n, samp_loc, samp_par, key, st, t0, *at(0))[1], states
+        )
         outs = jax.tree.map(lambda x: jnp.zeros((D, *x.shape), x.dtype), shapes)
         first, last = jnp.clip(lo - t0, 0, D), jnp.clip(hi - t0, 0, D)
         states, (spk_buf, sampled) = jax.lax.fori_loop(first, last, body, (list(states), outs))
@@ -1348,14 +1455,15 @@ def _make_chunk(plan: Plan):
             # Only the columns of recorded nodes are searched for spikes (the virtual
             # sources, stimulator trains sent to recorders, come after the real ones).
             R = rec_idx.shape[0]
-            columns = [spk_buf[:, rec_idx[: R - (0 if virtual is None else virtual.shape[1])]]]
+            real = rec_idx[: R - (0 if virtual is None else virtual.shape[1])]
+            columns = [jnp.take(spk_buf, real, axis=1, mode="fill", fill_value=0)]
             if virtual is not None:
                 columns.append(virtual)
             recorded = jnp.concatenate(columns, axis=1).reshape(-1)
             pos, n_rec = compact(recorded, KR)
             r_steps, r_src, r_cnt, r_n = rec[:4]
             if precise:
-                off_cols = [off_buf[:, rec_idx[: R - (0 if virtual is None else virtual.shape[1])]]]
+                off_cols = [jnp.take(off_buf, real, axis=1, mode="fill", fill_value=0)]
                 if virtual is not None:
                     off_cols.append(jnp.zeros(virtual.shape))
                 r_off = jnp.concatenate(off_cols, axis=1).reshape(-1)[pos]
@@ -1369,7 +1477,7 @@ def _make_chunk(plan: Plan):
             flags = flags.at[2].max(r_n > plan.rec_buffer)
         return list(states), rings, cstates, syn, pend, dopa, wrec, samp, rec, sent, flags
 
-    def chunk(params, proj, stim, rec_idx, samp_loc, samp_par, key, carry, first, n_iv, lo, hi):
+    def chunk(params, real_n, proj, stim, rec_idx, samp_loc, samp_par, key, carry, first, n_iv, lo, hi):
         states, rings, cstates, syn, pend, dopa = carry
         rb = plan.rec_buffer + KR
         rec = (jnp.zeros(rb, jnp.int64), jnp.zeros(rb, jnp.int32), jnp.zeros(rb, jnp.int32), jnp.int64(0))
@@ -1393,7 +1501,9 @@ def _make_chunk(plan: Plan):
         def body(c):
             j, c = c
             t0 = (first + j) * D
-            return j + 1, interval(params, proj, stim, rec_idx, samp_loc, samp_par, key, c, t0, lo, hi)
+            return j + 1, interval(
+                params, real_n, proj, stim, rec_idx, samp_loc, samp_par, key, c, t0, lo, hi
+            )
 
         # Stop at the first overflow: the caller grows the buffers and redoes the call.
         sent = jnp.int64(0)
