@@ -373,3 +373,11 @@ def test_write_table_with_the_new_entries(tmp_path):
     assert "## Small simulations" in text and "## Unconnected neurons" in text
     assert text.index("## One neuron") < text.index("## Small simulations")
     assert "one-neuron script, whole process, warm cache" in text
+
+
+def test_benchmark_processes_use_the_bytecode_cache(monkeypatch):
+    """Benchmarked processes import as a default Python does, reading and writing .pyc files."""
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("SOME_OTHER_SETTING", "kept")
+    env = run_all.python_env()
+    assert "PYTHONDONTWRITEBYTECODE" not in env and env["SOME_OTHER_SETTING"] == "kept"
